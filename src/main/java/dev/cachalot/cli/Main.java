@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "A caching HTTP proxy, and the TCP/UDP sentence service it grew out of.",
     subcommands = {
+      ProxyCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main {

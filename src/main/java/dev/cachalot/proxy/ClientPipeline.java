@@ -1,0 +1,51 @@
+package dev.cachalot.proxy;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/** Names and construction of the client-side handlers, shared by the HTTP and the lab-line paths. */
+final class ClientPipeline {
+
+  static final String SNIFFER = "sniffer";
+  static final String IDLE = "idle";
+  static final String CODEC = "http";
+  static final String FLOW = "flow";
+  static final String FRONTEND = "frontend";
+
+  private ClientPipeline() {}
+
+  /** A new client connection: an idle timeout from the first byte on, then the first-line sniffer. */
+  static void init(ChannelPipeline pipeline, ProxyEngine engine) {
+    pipeline.addLast(IDLE,
+        new IdleStateHandler(0, 0, engine.config.clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    pipeline.addLast(SNIFFER, new FirstLineSniffer(engine));
+  }
+
+  /** Installs the HTTP handlers after {@code afterName}. */
+  static void installHttp(ChannelPipeline pipeline, String afterName, ProxyEngine engine) {
+    pipeline.addAfter(afterName, CODEC, new HttpServerCodec(clientDecoderConfig()));
+    // One decoded message per read(): pipelined requests wait here, in order, while the previous
+    // exchange streams its response, and a request body is read only as fast as the origin takes it.
+    pipeline.addAfter(CODEC, FLOW, new FlowControlHandler());
+    pipeline.addAfter(FLOW, FRONTEND, new ProxyFrontend(engine));
+  }
+
+  /**
+   * Client requests are parsed strictly (request smuggling): a request with differing
+   * Content-Length values is rejected by the decoder, one with both Content-Length and
+   * Transfer-Encoding is refused by the frontend, and header values are validated, so that the
+   * proxy never forwards a message the origin could frame differently.
+   */
+  private static HttpDecoderConfig clientDecoderConfig() {
+    return new HttpDecoderConfig()
+        .setMaxInitialLineLength(ProxyEngine.MAX_INITIAL_LINE)
+        .setMaxHeaderSize(ProxyEngine.MAX_HEADER_SIZE)
+        .setMaxChunkSize(64 * 1024)
+        .setAllowDuplicateContentLengths(false)
+        .setValidateHeaders(true);
+  }
+}

@@ -1,0 +1,30 @@
+package dev.cachalot.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/** The proxy's own answers: a real HTTP response whose short body names the cause. */
+final class ErrorResponses {
+
+  private ErrorResponses() {}
+
+  static FullHttpResponse of(ByteBufAllocator alloc, HttpResponseStatus status, String cause, String pseudonym) {
+    String text = status.code() + " " + status.reasonPhrase() + ": " + cause + "\n";
+    ByteBuf body = alloc.buffer(text.length());
+    body.writeCharSequence(text, StandardCharsets.UTF_8);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+        .set(HttpHeaderNames.VIA, "1.1 " + pseudonym);
+    return response;
+  }
+}

@@ -1,0 +1,415 @@
+package dev.cachalot.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One request forwarded to its origin and the response streamed back, both bodies in bounded memory:
+ * the request body is read from the client one chunk at a time, each after the previous one was
+ * written to the origin; the response stops being read from the origin while the client cannot
+ * take more. Everything runs on the client connection's event loop (the pool keeps origin
+ * connections on the same loop).
+ */
+final class ForwardExchange implements OriginListener {
+
+  private final ProxyFrontend frontend;
+  private final ProxyEngine engine;
+  private final HttpRequest clientRequest;
+  private final Target target;
+  private final long startMillis;
+  private final EventLoop loop;
+  private final boolean clientKeepAlive;
+  private final boolean bodylessRequest;
+
+  private Channel origin;
+  private boolean retried;
+  private boolean requestComplete;
+  private boolean responseStarted;
+  private boolean responseKeepAlive;
+  private boolean closeAfterResponse;
+  private boolean finished;
+  private long bodyBytes;
+  private int status;
+  private String contentType;
+  private String originAddress = "-";
+  private long lastOriginActivityNanos;
+  private ScheduledFuture<?> timeout;
+
+  ForwardExchange(ProxyFrontend frontend, ProxyEngine engine, HttpRequest clientRequest, Target target, long startMillis) {
+    this.frontend = frontend;
+    this.engine = engine;
+    this.clientRequest = clientRequest;
+    this.target = target;
+    this.startMillis = startMillis;
+    this.loop = frontend.context().channel().eventLoop();
+    this.clientKeepAlive = HttpUtil.isKeepAlive(clientRequest);
+    this.bodylessRequest = !HttpUtil.isTransferEncodingChunked(clientRequest)
+        && HttpUtil.getContentLength(clientRequest, 0L) == 0;
+  }
+
+  void start() {
+    Future<Channel> acquired = engine.pool.acquire(target.originKey(), loop);
+    if (acquired.isDone()) {
+      onAcquired(acquired);
+    } else {
+      acquired.addListener(this::onAcquired);
+    }
+  }
+
+  private void onAcquired(Future<? super Channel> acquired) {
+    if (!acquired.isSuccess()) {
+      failBeforeResponse(acquired.cause());
+      return;
+    }
+    Channel channel = (Channel) acquired.getNow();
+    if (finished) {
+      engine.pool.release(channel);
+      return;
+    }
+    origin = channel;
+    if (channel.remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null) {
+      originAddress = address.getAddress().getHostAddress();
+    }
+    OriginHandler.of(channel).attach(this);
+    channel.config().setAutoRead(true);
+    lastOriginActivityNanos = System.nanoTime();
+    channel.writeAndFlush(originRequest()).addListener(f -> {
+      if (!f.isSuccess() && origin == channel) {
+        onOriginFailure(f.cause());
+      }
+    });
+    if (requestComplete) {
+      // A retry on a fresh connection: the bodyless request is complete already.
+      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      armTimeout();
+    } else {
+      frontend.readNext();
+    }
+  }
+
+  private HttpRequest originRequest() {
+    HttpHeaders headers = HeaderRewriter.withoutHopByHop(clientRequest.headers());
+    // RFC 9112 §3.2.2: a proxy replaces Host with the authority of the absolute-form target.
+    headers.set(HttpHeaderNames.HOST, target.hostHeader());
+    HeaderRewriter.appendVia(headers, clientRequest.protocolVersion(), engine.config.pseudonym());
+    if (HttpUtil.isTransferEncodingChunked(clientRequest)) {
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, clientRequest.method(), target.pathAndQuery(), headers);
+  }
+
+  /** The next piece of the request body, read from the client only after the previous one was sent. */
+  void onRequestContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (finished || origin == null) {
+      content.release();
+      return;
+    }
+    if (last) {
+      requestComplete = true;
+      armTimeout();
+    }
+    Channel channel = origin;
+    channel.writeAndFlush(content).addListener(f -> {
+      if (!f.isSuccess()) {
+        if (origin == channel) {
+          onOriginFailure(f.cause());
+        }
+      } else if (!last && !finished) {
+        frontend.readNext();
+      }
+    });
+  }
+
+  @Override
+  public void onOriginMessage(HttpObject msg) {
+    lastOriginActivityNanos = System.nanoTime();
+    if (finished) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      onResponseHead(response);
+    }
+    if (msg instanceof HttpContent content && !finished) {
+      onResponseContent(content);
+    } else if (!(msg instanceof HttpContent)) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onResponseHead(HttpResponse response) {
+    if (response.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(response);
+      discardOrigin();
+      failBeforeResponse(new InvalidOriginResponse(response.decoderResult().cause()));
+      return;
+    }
+    int code = response.status().code();
+    if (code >= 100 && code < 200) {
+      if (code != 101) {
+        frontend.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(),
+            HeaderRewriter.withoutHopByHop(response.headers())));
+      }
+      return;
+    }
+    status = code;
+    contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    responseKeepAlive = HttpUtil.isKeepAlive(response);
+    responseStarted = true;
+    frontend.write(clientResponse(response));
+  }
+
+  private HttpResponse clientResponse(HttpResponse response) {
+    HttpHeaders headers = HeaderRewriter.withoutHopByHop(response.headers());
+    HeaderRewriter.appendVia(headers, response.protocolVersion(), engine.config.pseudonym());
+    boolean mayHaveBody = !HttpMethod.HEAD.equals(clientRequest.method())
+        && status != 204 && status != 304;
+    boolean http10Client = clientRequest.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    if (mayHaveBody && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      if (http10Client) {
+        closeAfterResponse = true;
+      } else {
+        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
+    }
+    if (!clientKeepAlive || closeAfterResponse) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (http10Client) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    return new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers);
+  }
+
+  private void onResponseContent(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      // Truncated or malformed body: the client must see an aborted response, never a clean short one.
+      content.release();
+      abort();
+      return;
+    }
+    bodyBytes += content.content().readableBytes();
+    if (content instanceof LastHttpContent) {
+      boolean reusable = responseKeepAlive && requestComplete && origin.isActive();
+      releaseOrigin(reusable);
+      frontend.write(content).addListener(f -> complete(f.isSuccess()));
+      return;
+    }
+    frontend.write(content);
+    if (!frontend.isWritable() && origin != null) {
+      origin.config().setAutoRead(false);
+    }
+  }
+
+  private void complete(boolean written) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    cancelTimeout();
+    frontend.logAccess(startMillis, "TCP_MISS", status, bodyBytes, clientRequest, "HIER_DIRECT/" + originAddress, contentType);
+    frontend.exchangeDone(written && clientKeepAlive && !closeAfterResponse && requestComplete);
+  }
+
+  void onClientWritabilityChanged(boolean writable) {
+    if (origin != null) {
+      origin.config().setAutoRead(writable);
+    }
+  }
+
+  @Override
+  public void onOriginWritabilityChanged(boolean writable) {
+    // Request bodies are paced by write completion, not by writability.
+  }
+
+  @Override
+  public void onOriginFailure(Throwable cause) {
+    if (finished) {
+      return;
+    }
+    if (!responseStarted) {
+      boolean staleConnection = origin != null && OriginPool.wasReused(origin);
+      discardOrigin();
+      if (staleConnection && !retried && bodylessRequest && isIdempotent()) {
+        // The origin closed a kept-alive connection as we reused it (RFC 9112 §9.3.1): retry once, fresh.
+        retried = true;
+        start();
+        return;
+      }
+      failBeforeResponse(cause);
+    } else {
+      abort();
+    }
+  }
+
+  private boolean isIdempotent() {
+    HttpMethod m = clientRequest.method();
+    return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+        || m.equals(HttpMethod.TRACE) || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE);
+  }
+
+  void onClientClosed() {
+    finished = true;
+    cancelTimeout();
+    discardOrigin();
+  }
+
+  private void failBeforeResponse(Throwable cause) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    cancelTimeout();
+    discardOrigin();
+    HttpResponseStatus errorStatus = cause instanceof ConnectTimeoutException || cause instanceof OriginTimeout
+        || cause instanceof TimeoutException
+        ? HttpResponseStatus.GATEWAY_TIMEOUT
+        : HttpResponseStatus.BAD_GATEWAY;
+    var response = ErrorResponses.of(frontend.context().alloc(), errorStatus, describe(cause), engine.config.pseudonym());
+    boolean keepAlive = clientKeepAlive && (requestComplete || bodylessRequest);
+    if (!keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    status = errorStatus.code();
+    long length = response.content().readableBytes();
+    ChannelFuture written = frontend.write(response);
+    frontend.logAccess(startMillis, "TCP_MISS", status, length, clientRequest, "HIER_DIRECT/" + originAddress, "text/plain");
+    written.addListener(f -> frontend.exchangeDone(f.isSuccess() && keepAlive));
+  }
+
+  private String describe(Throwable cause) {
+    String where = target.originKey().toString();
+    if (cause instanceof UnknownHostException) {
+      return "cannot resolve host " + target.host() + " (DNS lookup failed)";
+    }
+    if (cause instanceof ConnectTimeoutException) {
+      return "connecting to " + where + " timed out after " + engine.config.connectTimeout().toSeconds() + " s";
+    }
+    if (cause instanceof OriginTimeout) {
+      return "origin " + where + " did not answer within " + engine.config.firstByteTimeout().toSeconds() + " s";
+    }
+    if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+      return "cannot connect to " + where + ": connection refused (no server listening there?)";
+    }
+    if (cause instanceof InvalidOriginResponse) {
+      return "invalid response from " + where + ": " + cause.getMessage();
+    }
+    if (cause instanceof ClosedChannelException) {
+      return "origin " + where + " closed the connection without a response";
+    }
+    if (cause instanceof TimeoutException) {
+      return cause.getMessage();
+    }
+    String message = cause.getMessage();
+    return "origin " + where + " failed: " + (message == null ? cause.getClass().getSimpleName() : message);
+  }
+
+  /** The response was already under way: cut the client connection so it cannot mistake it for complete. */
+  private void abort() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    cancelTimeout();
+    discardOrigin();
+    frontend.logAccess(startMillis, "TCP_MISS_ABORTED", status, bodyBytes, clientRequest, "HIER_DIRECT/" + originAddress, contentType);
+    frontend.abort();
+  }
+
+  private void releaseOrigin(boolean reusable) {
+    cancelTimeout();
+    Channel channel = origin;
+    origin = null;
+    if (channel == null) {
+      return;
+    }
+    OriginHandler.of(channel).detach();
+    channel.config().setAutoRead(true);
+    if (reusable) {
+      engine.pool.release(channel);
+    } else {
+      engine.pool.discard(channel);
+    }
+  }
+
+  private void discardOrigin() {
+    releaseOrigin(false);
+  }
+
+  private void armTimeout() {
+    cancelTimeout();
+    lastOriginActivityNanos = System.nanoTime();
+    long limit = engine.config.firstByteTimeout().toNanos();
+    timeout = loop.schedule(this::checkTimeout, limit, TimeUnit.NANOSECONDS);
+  }
+
+  /** Fires when the origin may have been silent too long; re-arms itself for the remaining time if not. */
+  private void checkTimeout() {
+    timeout = null;
+    if (finished) {
+      return;
+    }
+    long limit = engine.config.firstByteTimeout().toNanos();
+    long silent = System.nanoTime() - lastOriginActivityNanos;
+    if (silent < limit) {
+      timeout = loop.schedule(this::checkTimeout, limit - silent, TimeUnit.NANOSECONDS);
+      return;
+    }
+    if (responseStarted) {
+      abort();
+    } else {
+      failBeforeResponse(new OriginTimeout());
+    }
+  }
+
+  private void cancelTimeout() {
+    if (timeout != null) {
+      timeout.cancel(false);
+      timeout = null;
+    }
+  }
+
+  /** The origin stayed silent past the first-byte timeout. */
+  static final class OriginTimeout extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    OriginTimeout() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The origin's response could not be parsed or framed unambiguously. */
+  static final class InvalidOriginResponse extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InvalidOriginResponse(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package dev.cachalot.proxy;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Reads one message at a time (auto-read is off and a FlowControlHandler sits
+ * in front), admits each request, and hands it to an exchange or a tunnel. The connection moves
+ * through these states:
+ *
+ * <ul>
+ *   <li>idle: waiting for the next request head;
+ *   <li>exchanging: a {@link ForwardExchange} owns the connection until it calls {@link #exchangeDone};
+ *   <li>discarding: the proxy answered by itself and skips the rest of that request's body;
+ *   <li>tunnelling: a CONNECT is being set up; afterwards this handler leaves the pipeline.
+ * </ul>
+ */
+final class ProxyFrontend extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyFrontend.class);
+  static final int MAX_HEADER_FIELDS = 100;
+
+  private final ProxyEngine engine;
+  private ChannelHandlerContext ctx;
+  private ForwardExchange exchange;
+  private boolean tunnelling;
+
+  ProxyFrontend(ProxyEngine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    // Added to an active connection by the sniffer: ask for the first request, which the codec is
+    // about to decode from the sniffed bytes (or the sniffer synthesised from a bare line).
+    ctx.read();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      onRequestHead(request);
+    } else if (msg instanceof HttpContent content) {
+      if (exchange != null) {
+        exchange.onRequestContent(content);
+      } else {
+        content.release();
+        if (!tunnelling) {
+          ctx.read();
+        }
+      }
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onRequestHead(HttpRequest request) {
+    long start = System.currentTimeMillis();
+    DecoderResult result = request.decoderResult();
+    if (result.isFailure()) {
+      rejectAndClose(request, statusFor(result.cause()), "malformed request: " + describe(result.cause()), start);
+      return;
+    }
+    String refusal = admission(request);
+    if (refusal != null) {
+      HttpResponseStatus status = refusal.startsWith("forwarding loop") ? HttpResponseStatus.FORBIDDEN
+          : refusal.startsWith("Upgrade") ? HttpResponseStatus.NOT_IMPLEMENTED
+          : refusal.startsWith("too many") ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+          : HttpResponseStatus.BAD_REQUEST;
+      reject(request, status, refusal, start);
+      return;
+    }
+    if (HttpMethod.CONNECT.equals(request.method())) {
+      tunnelling = true;
+      Tunnel.open(this, engine, request, start);
+      return;
+    }
+    Target target;
+    try {
+      target = Target.parse(request.uri());
+    } catch (IllegalArgumentException e) {
+      reject(request, HttpResponseStatus.BAD_REQUEST, e.getMessage(), start);
+      return;
+    }
+    if (!"http".equals(target.scheme())) {
+      reject(request, HttpResponseStatus.NOT_IMPLEMENTED,
+          target.scheme() + ":// URLs are reached through a CONNECT tunnel, not as a forwarded request", start);
+      return;
+    }
+    if (MaxForwards.answersHere(request)) {
+      respond(request, MaxForwards.answer(ctx.alloc(), request, engine.config.pseudonym()), start);
+      return;
+    }
+    exchange = new ForwardExchange(this, engine, request, target, start);
+    exchange.start();
+  }
+
+  /** Why a request is refused before any origin is contacted, or null when it may proceed. */
+  private String admission(HttpRequest request) {
+    var headers = request.headers();
+    if (headers.size() > MAX_HEADER_FIELDS) {
+      return "too many header fields (" + headers.size() + ", limit " + MAX_HEADER_FIELDS + ")";
+    }
+    if (headers.contains(HttpHeaderNames.CONTENT_LENGTH) && headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+      // RFC 9112 §6.1: such a message may be a smuggling attempt; never forward it.
+      return "both Content-Length and Transfer-Encoding present";
+    }
+    if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING) && !HttpUtil.isTransferEncodingChunked(request)) {
+      return "Transfer-Encoding must end in chunked";
+    }
+    if (HeaderRewriter.viaNames(headers, engine.config.pseudonym())) {
+      return "forwarding loop detected: this request already passed through " + engine.config.pseudonym();
+    }
+    if (headers.contains(HttpHeaderNames.UPGRADE) && !HttpMethod.CONNECT.equals(request.method())) {
+      return "Upgrade (" + headers.get(HttpHeaderNames.UPGRADE) + ") is not supported by this proxy";
+    }
+    return null;
+  }
+
+  private static HttpResponseStatus statusFor(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    }
+    if (cause instanceof TooLongFrameException) {
+      return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+    }
+    return HttpResponseStatus.BAD_REQUEST;
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message;
+  }
+
+  /** Answers a request without forwarding it; keeps the connection when no body must be skipped. */
+  void reject(HttpRequest request, HttpResponseStatus status, String cause, long start) {
+    FullHttpResponse response = ErrorResponses.of(ctx.alloc(), status, cause, engine.config.pseudonym());
+    respond(request, response, start);
+  }
+
+  private void respond(HttpRequest request, FullHttpResponse response, long start) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request) && !hasBody(request);
+    logAccess(start, "TCP_DENIED", response.status().code(), response.content().readableBytes(), request, "HIER_NONE/-",
+        response.headers().get(HttpHeaderNames.CONTENT_TYPE));
+    finishWith(response, keepAlive);
+  }
+
+  private void rejectAndClose(HttpRequest request, HttpResponseStatus status, String cause, long start) {
+    FullHttpResponse response = ErrorResponses.of(ctx.alloc(), status, cause, engine.config.pseudonym());
+    logAccess(start, "NONE", status.code(), response.content().readableBytes(), request, "HIER_NONE/-",
+        response.headers().get(HttpHeaderNames.CONTENT_TYPE));
+    finishWith(response, false);
+  }
+
+  /** Writes a complete answer of the proxy's own, then reads on (skipping the rest of the request) or closes. */
+  private void finishWith(FullHttpResponse response, boolean keepAlive) {
+    if (!keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    ChannelFuture written = ctx.writeAndFlush(response);
+    if (keepAlive) {
+      ctx.read();
+    } else {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private static boolean hasBody(HttpRequest request) {
+    return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+  }
+
+  void logAccess(long start, String result, int status, long bytes, HttpRequest request, String hierarchy,
+      String contentType) {
+    engine.accessLog.record(start, clientAddress(), result, status, bytes, request.method().name(), request.uri(),
+        hierarchy, contentType);
+  }
+
+  String clientAddress() {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
+        ? address.getAddress().getHostAddress()
+        : "-";
+  }
+
+  // --- what exchanges and tunnels use ---
+
+  ChannelHandlerContext context() {
+    return ctx;
+  }
+
+  void readNext() {
+    ctx.read();
+  }
+
+  ChannelFuture write(HttpObject msg) {
+    return ctx.writeAndFlush(msg);
+  }
+
+  boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  /** The exchange has written its whole response; the connection continues or closes. */
+  void exchangeDone(boolean keepAlive) {
+    exchange = null;
+    if (keepAlive && ctx.channel().isActive()) {
+      ctx.read();
+    } else {
+      ctx.close();
+    }
+  }
+
+  void abort() {
+    exchange = null;
+    ctx.close();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (exchange != null) {
+      exchange.onClientWritabilityChanged(ctx.channel().isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (exchange != null) {
+      exchange.onClientClosed();
+      exchange = null;
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      if (exchange == null && !tunnelling) {
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

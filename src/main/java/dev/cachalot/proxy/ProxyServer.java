@@ -1,0 +1,103 @@
+package dev.cachalot.proxy;
+
+import dev.cachalot.UserFacingException;
+import dev.cachalot.transport.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The proxy's listening socket and the event loops that serve it and its origin connections. */
+public final class ProxyServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+  private final ProxyConfig config;
+  private final Transport transport = Transport.best();
+  private final EventLoopGroup group;
+  private final ProxyEngine engine;
+  private Channel serverChannel;
+  private boolean closed;
+
+  private ProxyServer(ProxyConfig config) {
+    this.config = config;
+    this.group = transport.newGroup(config.ioThreads(), new DefaultThreadFactory("cachalot-io", true));
+    this.engine = new ProxyEngine(config, transport, group);
+  }
+
+  /** Binds the listening socket; when this returns, connections are accepted. */
+  public static ProxyServer start(ProxyConfig config) {
+    ProxyServer server = new ProxyServer(config);
+    try {
+      server.bind();
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private void bind() {
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            engine.initClientChannel(ch);
+          }
+        });
+    try {
+      serverChannel = bootstrap.bind(config.listen()).syncUninterruptibly().channel();
+    } catch (Exception e) {
+      if (e instanceof BindException) {
+        throw new UserFacingException("cannot listen on " + hostPort(config.listen()) + ": " + e.getMessage()
+            + " (another proxy running? choose another port with --listen)", 2, e);
+      }
+      throw new UserFacingException("cannot listen on " + hostPort(config.listen()) + ": " + e, 2, e);
+    }
+    log.info("Cachalot proxy ready on {}", hostPort(address()));
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  /** Blocks until the listening socket closes (the CLI's main thread waits here). */
+  public void awaitClose() throws InterruptedException {
+    serverChannel.closeFuture().await();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (serverChannel != null) {
+      serverChannel.close().syncUninterruptibly();
+    }
+    engine.close();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  static String hostPort(InetSocketAddress address) {
+    String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+}
