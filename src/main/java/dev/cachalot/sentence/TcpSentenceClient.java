@@ -17,7 +17,7 @@ import java.time.Duration;
  * One TCP connection to a sentence server; {@link #send} writes a line and waits for its reply.
  * Plain blocking sockets: a client has one conversation and nothing else to do meanwhile.
  */
-public final class TcpSentenceClient implements AutoCloseable {
+public final class TcpSentenceClient implements SentenceClient {
 
   private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
@@ -77,7 +77,7 @@ public final class TcpSentenceClient implements AutoCloseable {
     }
   }
 
-  /** Sends one sentence and returns the server's upper-cased reply. */
+  @Override
   public String send(String sentence) {
     if (sentence.indexOf('\n') >= 0 || sentence.indexOf('\r') >= 0) {
       throw new UserFacingException(

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * Sends sentences as datagrams to one server. UDP may lose a datagram, so each send waits
  * {@code timeout} for the reply and tries again, {@code attempts} times in all.
  */
-public final class UdpSentenceClient implements AutoCloseable {
+public final class UdpSentenceClient implements SentenceClient {
 
   private final String host;
   private final int port;
@@ -65,7 +65,7 @@ public final class UdpSentenceClient implements AutoCloseable {
     }
   }
 
-  /** Sends one sentence and returns the server's upper-cased reply. */
+  @Override
   public String send(String sentence) {
     byte[] request = Uppercase.encode(sentence);
     if (request.length > UdpSentenceServer.MAX_DATAGRAM) {
