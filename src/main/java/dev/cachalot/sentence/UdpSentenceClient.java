@@ -27,9 +27,10 @@ public final class UdpSentenceClient implements SentenceClient {
   // Replies can grow past the request (ß becomes SS), so read up to the datagram maximum.
   private final ByteBuffer replyBuffer = ByteBuffer.allocate(UdpSentenceServer.MAX_DATAGRAM + 1);
 
-  private UdpSentenceClient(String host, int port, Duration timeout, int attempts, DatagramChannel channel, Selector selector) {
+  private UdpSentenceClient(
+      String host, InetSocketAddress server, Duration timeout, int attempts, DatagramChannel channel, Selector selector) {
     this.host = host;
-    this.port = port;
+    this.port = server.getPort();
     this.timeout = timeout;
     this.attempts = attempts;
     this.channel = channel;
@@ -52,7 +53,7 @@ public final class UdpSentenceClient implements SentenceClient {
       channel.configureBlocking(false);
       Selector selector = Selector.open();
       channel.register(selector, SelectionKey.OP_READ);
-      return new UdpSentenceClient(host, port, timeout, attempts, channel, selector);
+      return new UdpSentenceClient(host, server, timeout, attempts, channel, selector);
     } catch (IOException e) {
       if (channel != null) {
         try {
@@ -67,6 +68,13 @@ public final class UdpSentenceClient implements SentenceClient {
 
   @Override
   public String send(String sentence) {
+    if (sentence.isEmpty()) {
+      // Netty, like many stacks, never sends a zero-length datagram, so no reply would come.
+      throw new UserFacingException(
+          "an empty sentence cannot be sent over UDP: there would be no reply; type at least one character",
+          Failures.DATA_ERROR,
+          null);
+    }
     byte[] request = Uppercase.encode(sentence);
     if (request.length > UdpSentenceServer.MAX_DATAGRAM) {
       throw new UserFacingException(
@@ -106,7 +114,7 @@ public final class UdpSentenceClient implements SentenceClient {
     return null;
   }
 
-  /** receive(), unlike read(), tells an empty datagram (an empty sentence's reply) from none. */
+  /** receive(), unlike read(), tells an empty datagram from none. */
   private byte[] receive() throws IOException {
     replyBuffer.clear();
     if (channel.receive(replyBuffer) == null) {

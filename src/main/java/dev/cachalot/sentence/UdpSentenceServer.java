@@ -92,6 +92,11 @@ public final class UdpSentenceServer implements AutoCloseable {
         reply = Uppercase.encode(Failures.ERROR_PREFIX + "the upper-cased sentence is longer than "
             + MAX_DATAGRAM + " bytes, too long for one datagram");
       }
+      if (reply.length == 0) {
+        // Netty silently drops a zero-length datagram on write; do not log a reply never sent.
+        log.debug("Not answering an empty datagram from {}", sender);
+        return;
+      }
       ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), sender))
           .addListener(
               future -> {
