@@ -2,6 +2,7 @@ package dev.cachalot.sentence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +41,23 @@ class UppercaseTest {
   void encodeAndDecodeRoundTripNonAscii() {
     String text = "héllo wörld 日本 🐋";
     assertThat(Uppercase.decode(Uppercase.encode(text))).isEqualTo(text);
+  }
+
+  @Test
+  void longTextUpperCasesLikeTheJdkAcrossChunkBoundariesAndSurrogatePairs() {
+    // U+10428 DESERET SMALL LETTER LONG I is a surrogate pair with a supplementary upper case;
+    // the odd lengths put pairs and growing letters on every side of a chunk boundary.
+    for (int pad = 0; pad < 40; pad++) {
+      String text = ("aß🐋ΐ\uD801\uDC28" + "x".repeat(pad)).repeat(20);
+      assertThat(Uppercase.of(text)).isEqualTo(text.toUpperCase(Locale.ROOT));
+    }
+  }
+
+  @Test
+  void upperCasingAWholeLineOfGrowingLettersStaysFast() {
+    String worst = "ΐ".repeat(32 * 1024);
+    long start = System.nanoTime();
+    assertThat(Uppercase.of(worst)).hasSize(3 * worst.length());
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
   }
 }
