@@ -11,6 +11,6 @@ final class ClientOptions {
   @Option(names = "--port", paramLabel = "PORT", description = "Server port (default: 12000; asked for when neither --host nor --port is given).")
   Integer port;
 
-  @Option(names = "--message", paramLabel = "SENTENCE", description = "Send this sentence and print the reply; without it, each stdin line is sent.")
+  @Option(names = "--message", paramLabel = "SENTENCE", description = "Send this sentence and print the reply. Without it, the sentence is asked for; or, when --host or --port is given and stdin is not a terminal, each stdin line is sent and its reply printed.")
   String message;
 }

@@ -62,7 +62,11 @@ final class Failures {
         cause);
   }
 
+  /** "127.0.0.1:12000", "[::1]:12000", or "*:12000" for every interface, as ss and nginx write it. */
   static String describe(InetSocketAddress address) {
+    if (address.getAddress() != null && address.getAddress().isAnyLocalAddress()) {
+      return "*:" + address.getPort();
+    }
     String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
   }
