@@ -48,12 +48,14 @@ public final class TcpSentenceClient implements SentenceClient {
       throw new IllegalArgumentException("retryFor must not be negative, got " + retryFor);
     }
     InetAddress address = Hosts.resolve(host);
+    // Socket timeouts are int milliseconds; anything longer is as good as forever.
+    int timeoutMillis = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE);
     long deadline = System.nanoTime() + retryFor.toNanos();
     while (true) {
       Socket socket = new Socket();
       try {
-        socket.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
-        socket.setSoTimeout((int) timeout.toMillis());
+        socket.connect(new InetSocketAddress(address, port), timeoutMillis);
+        socket.setSoTimeout(timeoutMillis);
         socket.setTcpNoDelay(true);
         return new TcpSentenceClient(host, port, socket);
       } catch (ConnectException e) {

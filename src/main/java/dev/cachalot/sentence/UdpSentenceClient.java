@@ -144,9 +144,8 @@ public final class UdpSentenceClient implements SentenceClient {
 
   @Override
   public void close() {
-    try {
+    try (channel) {
       selector.close();
-      channel.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
