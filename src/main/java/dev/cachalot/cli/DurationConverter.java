@@ -3,32 +3,34 @@ package dev.cachalot.cli;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Durations as people type them: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT10S}. */
-public final class DurationConverter implements ITypeConverter<Duration> {
+/** Reads "500ms", "10s", "2m", "1h" as people write them, and ISO-8601 ("PT1.5S") too. */
+final class DurationConverter implements ITypeConverter<Duration> {
+
+  private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   @Override
   public Duration convert(String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
+    String text = value.trim().toLowerCase(Locale.ROOT);
+    Matcher short_ = SHORT.matcher(text);
+    if (short_.matches()) {
+      long amount = Long.parseLong(short_.group(1));
+      return switch (short_.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        default -> Duration.ofHours(amount);
+      };
+    }
     try {
-      if (v.startsWith("pt") || v.startsWith("p")) {
-        return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-      }
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      }
-      long amount = Long.parseLong(v.substring(0, v.length() - 1));
-      switch (v.charAt(v.length() - 1)) {
-        case 's': return Duration.ofSeconds(amount);
-        case 'm': return Duration.ofMinutes(amount);
-        case 'h': return Duration.ofHours(amount);
-        case 'd': return Duration.ofDays(amount);
-        default: return Duration.ofSeconds(Long.parseLong(v));
-      }
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new TypeConversionException("'" + value + "' is not a duration (examples: 500ms, 10s, 2m, 1h)");
+      return Duration.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration; write it like 500ms, 10s, 2m, 1h or PT1.5S");
     }
   }
 }

@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
     description = "A caching HTTP proxy, and the TCP/UDP sentence service it grew out of.",
     subcommands = {
       ProxyCommand.class,
+      UdpServerCommand.class,
+      UdpClientCommand.class,
+      TcpServerCommand.class,
+      TcpClientCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main {
