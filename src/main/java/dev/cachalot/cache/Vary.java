@@ -3,6 +3,7 @@ package dev.cachalot.cache;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -22,7 +23,7 @@ public final class Vary {
             return false;
         }
         for (String name : names) {
-            if (!normalised(stored.requestHeaders(), name).equals(normalised(request.headers(), name))) {
+            if (!Objects.equals(normalised(stored.requestHeaders(), name), normalised(request.headers(), name))) {
                 return false;
             }
         }
