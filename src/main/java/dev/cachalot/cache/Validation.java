@@ -53,6 +53,26 @@ public final class Validation {
     }
 
     /**
+     * §4.3.5: a 200 response to HEAD updates the stored GET response when it describes the same
+     * representation (ETag and Last-Modified agree, and Content-Length where both have one);
+     * otherwise the stored response is outdated and empty is returned: the caller should
+     * invalidate it.
+     */
+    public static Optional<StoredResponse> freshenWithHead(StoredResponse stored, ResponseHead headResponse,
+                                                           Instant requestTime, Instant responseTime) {
+        if (headResponse.status() != 200 || stored.head().status() != 200) {
+            return Optional.empty();
+        }
+        Headers a = stored.headers();
+        Headers b = headResponse.headers();
+        boolean same = a.first("ETag").equals(b.first("ETag"))
+                && a.first("Last-Modified").equals(b.first("Last-Modified"))
+                && (!a.contains("Content-Length") || !b.contains("Content-Length")
+                || a.first("Content-Length").map(String::strip).equals(b.first("Content-Length").map(String::strip)));
+        return same ? Optional.of(freshen(stored, headResponse, requestTime, responseTime)) : Optional.empty();
+    }
+
+    /**
      * §4.3.4 and §3.2: every field of the 304 replaces all stored lines of that name, except
      * hop-by-hop fields, fields the 304's Cache-Control excludes from storage, and
      * {@link #NOT_UPDATED}. The request and response times become the validation's, so the

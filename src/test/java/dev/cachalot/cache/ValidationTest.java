@@ -8,6 +8,8 @@ import static dev.cachalot.cache.Fixtures.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -113,5 +115,42 @@ class ValidationTest {
         assertThat(updated.head().status()).isEqualTo(404);
         assertThat(updated.requestHeaders()).isEqualTo(Headers.of("Accept", "a"));
         assertThat(updated.responseTime()).isEqualTo(at(6));
+    }
+
+    /** stored, HEAD response, updates (true) or invalidates (false). */
+    static Stream<Arguments> head() {
+        return Stream.of(
+                Arguments.of(new String[] {"ETag", "\"a\""}, new String[] {"ETag", "\"a\""}, true),
+                Arguments.of(new String[] {"ETag", "\"a\""}, new String[] {"ETag", "\"b\""}, false),
+                Arguments.of(new String[] {"ETag", "\"a\""}, new String[] {}, false),
+                Arguments.of(new String[] {}, new String[] {"ETag", "\"a\""}, false),
+                Arguments.of(new String[] {"Last-Modified", LM}, new String[] {"Last-Modified", LM}, true),
+                Arguments.of(new String[] {"Last-Modified", LM}, new String[] {"Last-Modified", date(0)}, false),
+                Arguments.of(new String[] {"Content-Length", "10"}, new String[] {"Content-Length", "10"}, true),
+                Arguments.of(new String[] {"Content-Length", "10"}, new String[] {"Content-Length", "11"}, false),
+                Arguments.of(new String[] {"Content-Length", "10"}, new String[] {}, true),
+                Arguments.of(new String[] {}, new String[] {}, true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("head")
+    void rfc9111_4_3_5_freshenWithHeadOnlyWhenTheRepresentationIsTheSame(String[] storedFields, String[] headFields,
+                                                                        boolean updates) {
+        StoredResponse s = stored(200, storedFields);
+        List<String> pairs = new ArrayList<>(List.of(headFields));
+        pairs.addAll(List.of("X-New", "1"));
+        Optional<StoredResponse> r = Validation.freshenWithHead(s,
+                ResponseHead.of(200, pairs.toArray(String[]::new)), at(5), at(5));
+        assertThat(r.isPresent()).isEqualTo(updates);
+        r.ifPresent(u -> {
+            assertThat(u.headers().first("X-New")).contains("1");
+            assertThat(u.responseTime()).isEqualTo(at(5));
+        });
+    }
+
+    @Test
+    void rfc9111_4_3_5_nonOkHeadResponseDoesNotUpdate() {
+        assertThat(Validation.freshenWithHead(stored(200), ResponseHead.of(410), at(1), at(1))).isEmpty();
+        assertThat(Validation.freshenWithHead(stored(404), ResponseHead.of(200), at(1), at(1))).isEmpty();
     }
 }
