@@ -1,0 +1,70 @@
+package dev.cachalot.cache;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The primary cache key (RFC 9111 §2): the target URI, normalised so that equivalent spellings
+ * (RFC 9110 §4.2.3: case-insensitive scheme and host, default port, empty path = "/") share an
+ * entry. The method is not part of the key: only GET responses are stored, and HEAD is answered
+ * from them. The fragment is never sent, so it is dropped.
+ */
+public record CacheKey(String value) {
+
+    public CacheKey {
+        Objects.requireNonNull(value, "value");
+    }
+
+    public static CacheKey of(RequestHead request) {
+        return of(request.uri());
+    }
+
+    /** @throws IllegalArgumentException when the URI is not absolute http(s) with a host */
+    public static CacheKey of(String absoluteUri) {
+        return new CacheKey(normalise(parse(absoluteUri)));
+    }
+
+    static URI parse(String absoluteUri) {
+        URI u;
+        try {
+            u = new URI(absoluteUri);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URI: " + absoluteUri, e);
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
+            throw new IllegalArgumentException("expected an absolute http(s) URI with a host, got " + absoluteUri);
+        }
+        return u;
+    }
+
+    static String normalise(URI u) {
+        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+        StringBuilder sb = new StringBuilder(scheme).append("://").append(u.getHost().toLowerCase(Locale.ROOT));
+        int port = effectivePort(u);
+        if (port != defaultPort(scheme)) {
+            sb.append(':').append(port);
+        }
+        String path = u.getRawPath();
+        sb.append(path == null || path.isEmpty() ? "/" : path);
+        if (u.getRawQuery() != null) {
+            sb.append('?').append(u.getRawQuery());
+        }
+        return sb.toString();
+    }
+
+    static int effectivePort(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : defaultPort(u.getScheme().toLowerCase(Locale.ROOT));
+    }
+
+    private static int defaultPort(String scheme) {
+        return scheme.equals("https") ? 443 : 80;
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.cachalot.cache;
+
+import dev.cachalot.http.CacheControl;
+import dev.cachalot.http.HttpDates;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/** Freshness lifetime (RFC 9111 §4.2.1, §4.2.2) and current age (§4.2.3) of a stored response. */
+public final class Freshness {
+
+    /** Status codes that are heuristically cacheable (RFC 9110 §15.1). */
+    public static final Set<Integer> HEURISTICALLY_CACHEABLE =
+            Set.of(200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501);
+
+    /** Where a lifetime came from; reported in traces and Cache-Status detail. */
+    public enum Source {
+        S_MAXAGE("s-maxage"),
+        MAX_AGE("max-age"),
+        EXPIRES("Expires"),
+        HEURISTIC("heuristic"),
+        /** A freshness directive or Expires was present but invalid: stale (§4.2.1). */
+        INVALID("invalid freshness information"),
+        /** Nothing to go by: zero lifetime. */
+        NONE("no freshness information");
+
+        private final String label;
+
+        Source(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** A freshness lifetime and where it came from. */
+    public record Lifetime(Duration value, Source source) {
+        public boolean heuristic() {
+            return source == Source.HEURISTIC;
+        }
+    }
+
+    private Freshness() {
+    }
+
+    /**
+     * RFC 9111 §4.2.1 for a shared cache, first match wins: s-maxage, max-age, Expires − Date,
+     * then a heuristic when nothing explicit is present. A present-but-invalid directive or
+     * Expires stops the search with a zero lifetime rather than falling through, since the
+     * origin did say something and we cannot know what.
+     */
+    public static Lifetime lifetime(StoredResponse stored, CacheConfig cfg) {
+        Headers h = stored.headers();
+        CacheControl cc = CacheControl.of(h);
+        if (cfg.shared() && cc.has("s-maxage")) {
+            return fromSeconds(cc.sMaxAge(), Source.S_MAXAGE);
+        }
+        if (cc.has("max-age")) {
+            return fromSeconds(cc.maxAge(), Source.MAX_AGE);
+        }
+        List<String> expiresLines = h.all("Expires");
+        if (!expiresLines.isEmpty()) {
+            // Expires is a singleton: two lines are invalid (§4.2.1), and invalid means expired (§5.3).
+            Optional<Instant> expires = expiresLines.size() == 1
+                    ? HttpDates.parse(expiresLines.get(0), stored.responseTime())
+                    : Optional.empty();
+            if (expires.isEmpty()) {
+                return new Lifetime(Duration.ZERO, Source.INVALID);
+            }
+            return new Lifetime(nonNegative(Duration.between(dateValue(stored), expires.get())), Source.EXPIRES);
+        }
+        return heuristic(stored, cc, cfg);
+    }
+
+    /**
+     * §4.2.2: only when no explicit expiration is present, the status is heuristically cacheable
+     * (or the response is marked public) and Last-Modified gives something to go by.
+     */
+    private static Lifetime heuristic(StoredResponse stored, CacheControl cc, CacheConfig cfg) {
+        boolean allowed = HEURISTICALLY_CACHEABLE.contains(stored.head().status()) || cc.isPublic();
+        Optional<Instant> lastModified = stored.headers().first("Last-Modified")
+                .flatMap(v -> HttpDates.parse(v, stored.responseTime()));
+        if (!allowed || lastModified.isEmpty()) {
+            return new Lifetime(Duration.ZERO, Source.NONE);
+        }
+        Duration sinceModified = nonNegative(Duration.between(lastModified.get(), dateValue(stored)));
+        long millis = (long) (sinceModified.toMillis() * cfg.heuristicFraction());
+        Duration value = Duration.ofMillis(millis);
+        if (value.compareTo(cfg.heuristicMax()) > 0) {
+            value = cfg.heuristicMax();
+        }
+        return new Lifetime(value, Source.HEURISTIC);
+    }
+
+    /**
+     * current_age per RFC 9111 §4.2.3:
+     * apparent_age = max(0, response_time − date_value);
+     * corrected_age_value = age_value + (response_time − request_time);
+     * current_age = max(apparent_age, corrected_age_value) + (now − response_time).
+     */
+    public static Duration currentAge(StoredResponse stored, Instant now) {
+        Duration apparentAge = nonNegative(Duration.between(dateValue(stored), stored.responseTime()));
+        Duration responseDelay = Duration.between(stored.requestTime(), stored.responseTime());
+        Duration correctedAgeValue = Duration.ofSeconds(ageValue(stored.headers())).plus(responseDelay);
+        Duration correctedInitialAge = max(apparentAge, correctedAgeValue);
+        Duration residentTime = nonNegative(Duration.between(stored.responseTime(), now));
+        return correctedInitialAge.plus(residentTime);
+    }
+
+    /**
+     * age_value (RFC 9111 §5.1): the first member of the first Age line; a value that is not a
+     * non-negative integer is ignored (0); very large values are read as 2^31.
+     */
+    public static long ageValue(Headers headers) {
+        List<String> members = headers.values("Age");
+        if (members.isEmpty()) {
+            return 0;
+        }
+        OptionalLong v = CacheControl.parseDeltaSeconds(members.get(0));
+        return v.orElse(0);
+    }
+
+    /** date_value: the Date field, or the response time when Date is missing or invalid (RFC 9110 §6.6.1). */
+    static Instant dateValue(StoredResponse stored) {
+        return stored.headers().first("Date")
+                .flatMap(v -> HttpDates.parse(v, stored.responseTime()))
+                .orElse(stored.responseTime());
+    }
+
+    private static Lifetime fromSeconds(OptionalLong seconds, Source source) {
+        return seconds.isPresent()
+                ? new Lifetime(Duration.ofSeconds(seconds.getAsLong()), source)
+                : new Lifetime(Duration.ZERO, Source.INVALID);
+    }
+
+    private static Duration nonNegative(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}
