@@ -142,7 +142,7 @@ default_proxy_cmd() {
   local jar="$ROOT/target/cachalot.jar"
   if [ ! -f "$jar" ]; then
     log "building target/cachalot.jar (mvn -q -B -DskipTests package)"
-    (cd "$ROOT" && mvn -q -B -DskipTests package </dev/null) || die "building Cachalot failed"
+    (cd "$ROOT" && mvn -q -B -DskipTests package </dev/null >&2) || die "building Cachalot failed"
   fi
   # shellcheck disable=SC2016  # expanded by the child shell, from the exported variables
   case "$MODE" in

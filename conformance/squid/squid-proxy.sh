@@ -34,9 +34,6 @@ conf="$work/squid.conf"
 acl loopback src 127.0.0.0/8
 http_access allow loopback
 http_access deny all
-cache_mem 64 MB
-maximum_object_size_in_memory 1 MB
-memory_cache_mode always
 access_log stdio:$ACCESS_LOG squid
 buffered_logs off
 logfile_rotate 0
@@ -44,7 +41,11 @@ cache_log $work/cache.log
 pid_filename $work/squid.pid
 coredump_dir $work
 shutdown_lifetime 0 seconds
-dns_v4_first on
+# Debian's stock refresh_pattern lines; no cache_dir, so the cache is in memory only.
+# (An earlier config with cache_mem 64 MB, maximum_object_size_in_memory 1 MB,
+# memory_cache_mode always and dns_v4_first on and no refresh_pattern lost six stale-* check tests.)
+refresh_pattern -i (/cgi-bin/|\\?) 0 0% 0
+refresh_pattern . 0 20% 4320
 CONF
 } >"$conf"
 
