@@ -38,8 +38,10 @@ import java.util.concurrent.TimeoutException;
  */
 final class ForwardExchange implements OriginListener {
 
-  private final ProxyFrontend frontend;
+  private final ClientSide frontend;
   private final ProxyEngine engine;
+  private final ExchangeObserver observer;
+  private final HttpHeaders originHeaderOverrides;
   private final HttpRequest clientRequest;
   private final Target target;
   private final long startMillis;
@@ -54,6 +56,7 @@ final class ForwardExchange implements OriginListener {
   private boolean responseKeepAlive;
   private boolean closeAfterResponse;
   private boolean finished;
+  private boolean drainOnly;
   private long bodyBytes;
   private int status;
   private String contentType;
@@ -61,13 +64,24 @@ final class ForwardExchange implements OriginListener {
   private long lastOriginActivityNanos;
   private ScheduledFuture<?> timeout;
 
-  ForwardExchange(ProxyFrontend frontend, ProxyEngine engine, HttpRequest clientRequest, Target target, long startMillis) {
+  ForwardExchange(ClientSide frontend, ProxyEngine engine, HttpRequest clientRequest, Target target, long startMillis) {
+    this(frontend, engine, clientRequest, target, startMillis, ExchangeObserver.NONE, null);
+  }
+
+  /**
+   * @param originHeaderOverrides fields set on the origin request (a cache's conditional headers),
+   *     or null
+   */
+  ForwardExchange(ClientSide frontend, ProxyEngine engine, HttpRequest clientRequest, Target target, long startMillis,
+      ExchangeObserver observer, HttpHeaders originHeaderOverrides) {
     this.frontend = frontend;
     this.engine = engine;
+    this.observer = observer;
+    this.originHeaderOverrides = originHeaderOverrides;
     this.clientRequest = clientRequest;
     this.target = target;
     this.startMillis = startMillis;
-    this.loop = frontend.context().channel().eventLoop();
+    this.loop = frontend.loop();
     this.clientKeepAlive = HttpUtil.isKeepAlive(clientRequest);
     this.bodylessRequest = !HttpUtil.isTransferEncodingChunked(clientRequest)
         && HttpUtil.getContentLength(clientRequest, 0L) == 0;
@@ -118,6 +132,13 @@ final class ForwardExchange implements OriginListener {
     // RFC 9112 §3.2.2: a proxy replaces Host with the authority of the absolute-form target.
     headers.set(HttpHeaderNames.HOST, target.hostHeader());
     HeaderRewriter.appendVia(headers, clientRequest.protocolVersion(), engine.config.pseudonym());
+    if (originHeaderOverrides != null) {
+      // The cache validates its own stored response, in full: the client's conditionals and range
+      // are answered from that response afterwards.
+      headers.remove(HttpHeaderNames.IF_NONE_MATCH).remove(HttpHeaderNames.IF_MODIFIED_SINCE)
+          .remove(HttpHeaderNames.RANGE).remove(HttpHeaderNames.IF_RANGE);
+      headers.set(originHeaderOverrides);
+    }
     if (HttpUtil.isTransferEncodingChunked(clientRequest)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
@@ -150,14 +171,16 @@ final class ForwardExchange implements OriginListener {
   @Override
   public void onOriginMessage(HttpObject msg) {
     lastOriginActivityNanos = System.nanoTime();
-    if (finished) {
+    if (finished && !drainOnly) {
       ReferenceCountUtil.release(msg);
       return;
     }
     if (msg instanceof HttpResponse response) {
       onResponseHead(response);
     }
-    if (msg instanceof HttpContent content && !finished) {
+    if (msg instanceof HttpContent content && drainOnly) {
+      drain(content);
+    } else if (msg instanceof HttpContent content && !finished) {
       onResponseContent(content);
     } else if (!(msg instanceof HttpContent)) {
       ReferenceCountUtil.release(msg);
@@ -183,7 +206,13 @@ final class ForwardExchange implements OriginListener {
     contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
     responseKeepAlive = HttpUtil.isKeepAlive(response);
     responseStarted = true;
-    frontend.write(clientResponse(response));
+    HttpResponse toClient = clientResponse(response);
+    if (!observer.onResponseHead(response, toClient.headers())) {
+      drainOnly = true;
+      finished = true;
+      return;
+    }
+    frontend.write(toClient);
   }
 
   private HttpResponse clientResponse(HttpResponse response) {
@@ -215,9 +244,11 @@ final class ForwardExchange implements OriginListener {
       return;
     }
     bodyBytes += content.content().readableBytes();
+    observer.onResponseContent(content.content());
     if (content instanceof LastHttpContent) {
       boolean reusable = responseKeepAlive && requestComplete && origin.isActive();
       releaseOrigin(reusable);
+      observer.onResponseComplete();
       frontend.write(content).addListener(f -> complete(f.isSuccess()));
       return;
     }
@@ -227,13 +258,25 @@ final class ForwardExchange implements OriginListener {
     }
   }
 
+  /** The observer answered the client; the origin's body only has to pass so the connection can be reused. */
+  private void drain(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    boolean broken = content.decoderResult().isFailure();
+    content.release();
+    if (broken) {
+      discardOrigin();
+    } else if (last) {
+      releaseOrigin(responseKeepAlive && requestComplete && origin != null && origin.isActive());
+    }
+  }
+
   private void complete(boolean written) {
     if (finished) {
       return;
     }
     finished = true;
     cancelTimeout();
-    frontend.logAccess(startMillis, "TCP_MISS", status, bodyBytes, clientRequest, "HIER_DIRECT/" + originAddress, contentType);
+    frontend.logAccess(startMillis, observer.accessResult(), status, bodyBytes, clientRequest, "HIER_DIRECT/" + originAddress, contentType);
     frontend.exchangeDone(written && clientKeepAlive && !closeAfterResponse && requestComplete);
   }
 
@@ -275,6 +318,9 @@ final class ForwardExchange implements OriginListener {
   }
 
   void onClientClosed() {
+    if (!finished) {
+      observer.onAbort();
+    }
     finished = true;
     cancelTimeout();
     discardOrigin();
@@ -287,18 +333,21 @@ final class ForwardExchange implements OriginListener {
     finished = true;
     cancelTimeout();
     discardOrigin();
+    if (observer.onOriginUnreachable(cause)) {
+      return;
+    }
     HttpResponseStatus errorStatus = cause instanceof ConnectTimeoutException || cause instanceof OriginTimeout
         || cause instanceof TimeoutException
         ? HttpResponseStatus.GATEWAY_TIMEOUT
         : HttpResponseStatus.BAD_GATEWAY;
-    var response = ErrorResponses.of(frontend.context().alloc(), errorStatus, describe(cause), engine.config.pseudonym());
+    var response = ErrorResponses.of(frontend.alloc(), errorStatus, describe(cause), engine.config.pseudonym());
     boolean keepAlive = clientKeepAlive && (requestComplete || bodylessRequest);
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     status = errorStatus.code();
     long length = response.content().readableBytes();
-    ChannelFuture written = frontend.write(response);
+    var written = frontend.write(response);
     frontend.logAccess(startMillis, "TCP_MISS", status, length, clientRequest, "HIER_DIRECT/" + originAddress, "text/plain");
     written.addListener(f -> frontend.exchangeDone(f.isSuccess() && keepAlive));
   }
@@ -338,6 +387,7 @@ final class ForwardExchange implements OriginListener {
     finished = true;
     cancelTimeout();
     discardOrigin();
+    observer.onAbort();
     frontend.logAccess(startMillis, "TCP_MISS_ABORTED", status, bodyBytes, clientRequest, "HIER_DIRECT/" + originAddress, contentType);
     frontend.abort();
   }

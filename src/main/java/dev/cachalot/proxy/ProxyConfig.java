@@ -1,5 +1,6 @@
 package dev.cachalot.proxy;
 
+import dev.cachalot.cache.CacheConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,9 @@ public record ProxyConfig(
     int maxConnectionsPerOrigin,
     int ioThreads,
     Optional<Path> accessLog,
-    Duration dnsQueryTimeout) {
+    Duration dnsQueryTimeout,
+    long cacheMemBytes,
+    CacheConfig cache) {
 
   public static final int DEFAULT_PORT = 8888;
 
@@ -42,6 +45,8 @@ public record ProxyConfig(
     requireThat(maxConnectionsPerOrigin > 0, "max connections per origin must be positive, got " + maxConnectionsPerOrigin);
     requireThat(ioThreads >= 0, "io threads must be 0 (one per core) or more, got " + ioThreads);
     accessLog = Objects.requireNonNull(accessLog, "accessLog");
+    requireThat(cacheMemBytes > 0, "--cache-mem must be positive, got " + cacheMemBytes + " bytes");
+    Objects.requireNonNull(cache, "cache");
   }
 
   /** Safe defaults: loopback only, CONNECT to 443 only, every timeout on. */
@@ -58,27 +63,39 @@ public record ProxyConfig(
         64,
         0,
         Optional.empty(),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        256L * 1024 * 1024,
+        CacheConfig.DEFAULT);
   }
 
   public ProxyConfig withListen(InetSocketAddress address) {
     return new ProxyConfig(address, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
-        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout);
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache);
   }
 
   public ProxyConfig withConnectPorts(Set<Integer> ports) {
     return new ProxyConfig(listen, ports, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
-        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout);
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache);
   }
 
   public ProxyConfig withTimeouts(Duration connect, Duration firstByte) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connect, firstByte, clientIdleTimeout,
-        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout);
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache);
   }
 
   public ProxyConfig withAccessLog(Optional<Path> file) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
-        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, file, dnsQueryTimeout);
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, file, dnsQueryTimeout, cacheMemBytes, cache);
+  }
+
+  public ProxyConfig withCache(long memBytes, CacheConfig rules) {
+    return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, memBytes, rules);
+  }
+
+  public ProxyConfig withDnsQueryTimeout(Duration timeout) {
+    return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, timeout, cacheMemBytes, cache);
   }
 
   private static void requirePositive(Duration d, String what) {

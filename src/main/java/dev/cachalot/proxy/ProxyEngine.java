@@ -1,6 +1,15 @@
 package dev.cachalot.proxy;
 
+import dev.cachalot.cache.CacheConfig;
+import dev.cachalot.cache.CacheKey;
+import dev.cachalot.cache.RequestHead;
+import dev.cachalot.cache.store.MemoryStore;
 import dev.cachalot.transport.Transport;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -28,12 +37,23 @@ final class ProxyEngine {
   final OriginPool pool;
   final Bootstrap tunnelBootstrap;
   final AccessLog accessLog;
+  final MemoryStore store;
+  final CacheConfig cacheConfig;
+  final String cacheName = "Cachalot";
+  final Clock clock = Clock.systemUTC();
+  final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+  final ConcurrentHashMap<CacheKey, CacheFill> fills = new ConcurrentHashMap<>();
+  final Set<CacheKey> revalidating = ConcurrentHashMap.newKeySet();
+  private final EventLoopGroup group;
   private final DnsAddressResolverGroup resolver;
 
   @SuppressWarnings("unchecked")
   ProxyEngine(ProxyConfig config, Transport transport, EventLoopGroup group) {
     this.config = config;
     this.transport = transport;
+    this.group = group;
+    this.store = new MemoryStore(config.cacheMemBytes());
+    this.cacheConfig = config.cache();
     this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
         .datagramChannelType((Class<? extends DatagramChannel>) transport.datagramChannel())
         .queryTimeoutMillis(config.dnsQueryTimeout().toMillis())
@@ -78,7 +98,16 @@ final class ProxyEngine {
         .setValidateHeaders(true);
   }
 
+  EventLoop nextLoop() {
+    return group.next();
+  }
+
+  CacheKey keyOf(RequestHead request) {
+    return CacheKey.of(request);
+  }
+
   void close() {
+    store.close();
     pool.closeAll();
     resolver.close();
     accessLog.close();

@@ -1,6 +1,8 @@
 package dev.cachalot.proxy;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -20,6 +22,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *   <li>tunnelling: a CONNECT is being set up; afterwards this handler leaves the pipeline.
  * </ul>
  */
-final class ProxyFrontend extends ChannelInboundHandlerAdapter {
+final class ProxyFrontend extends ChannelInboundHandlerAdapter implements ClientSide {
 
   private static final Logger log = LoggerFactory.getLogger(ProxyFrontend.class);
   static final int MAX_HEADER_FIELDS = 100;
@@ -44,6 +47,9 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private ForwardExchange exchange;
   private boolean tunnelling;
+  /** A request is being answered (forwarded or from the cache); later requests wait in {@link #held}. */
+  private boolean busy;
+  private final ArrayDeque<Object> held = new ArrayDeque<>();
 
   ProxyFrontend(ProxyEngine engine) {
     this.engine = engine;
@@ -59,6 +65,14 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (busy && msg instanceof HttpRequest || !held.isEmpty()) {
+      held.add(msg);
+      return;
+    }
+    dispatch(msg);
+  }
+
+  private void dispatch(Object msg) {
     if (msg instanceof HttpRequest request) {
       onRequestHead(request);
     } else if (msg instanceof HttpContent content) {
@@ -112,8 +126,11 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter {
       respond(request, MaxForwards.answer(ctx.alloc(), request, engine.config.pseudonym()), start);
       return;
     }
-    exchange = new ForwardExchange(this, engine, request, target, start);
-    exchange.start();
+    busy = true;
+    CacheFront.handle(this, engine, request, target, start, (observer, originOverrides) -> {
+      exchange = new ForwardExchange(this, engine, request, target, start, observer, originOverrides);
+      exchange.start();
+    });
   }
 
   /** Why a request is refused before any origin is contacted, or null when it may proceed. */
@@ -193,7 +210,8 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter {
     return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
   }
 
-  void logAccess(long start, String result, int status, long bytes, HttpRequest request, String hierarchy,
+  @Override
+  public void logAccess(long start, String result, int status, long bytes, HttpRequest request, String hierarchy,
       String contentType) {
     engine.accessLog.record(start, clientAddress(), result, status, bytes, request.method().name(), request.uri(),
         hierarchy, contentType);
@@ -211,30 +229,63 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter {
     return ctx;
   }
 
-  void readNext() {
+  @Override
+  public EventLoop loop() {
+    return ctx.channel().eventLoop();
+  }
+
+  @Override
+  public ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
+  @Override
+  public void readNext() {
     ctx.read();
   }
 
-  ChannelFuture write(HttpObject msg) {
+  @Override
+  public ChannelFuture write(HttpObject msg) {
     return ctx.writeAndFlush(msg);
   }
 
-  boolean isWritable() {
+  @Override
+  public boolean isWritable() {
     return ctx.channel().isWritable();
   }
 
   /** The exchange has written its whole response; the connection continues or closes. */
-  void exchangeDone(boolean keepAlive) {
+  @Override
+  public void exchangeDone(boolean keepAlive) {
     exchange = null;
-    if (keepAlive && ctx.channel().isActive()) {
-      ctx.read();
-    } else {
+    busy = false;
+    if (!keepAlive || !ctx.channel().isActive()) {
+      releaseHeld();
       ctx.close();
+      return;
+    }
+    if (held.isEmpty()) {
+      ctx.read();
+      return;
+    }
+    Object next;
+    while (!busy && (next = held.poll()) != null) {
+      dispatch(next);
     }
   }
 
-  void abort() {
+  private void releaseHeld() {
+    Object msg;
+    while ((msg = held.poll()) != null) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void abort() {
     exchange = null;
+    busy = false;
+    releaseHeld();
     ctx.close();
   }
 
@@ -248,6 +299,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    releaseHeld();
     if (exchange != null) {
       exchange.onClientClosed();
       exchange = null;

@@ -36,6 +36,11 @@ record Target(String scheme, String host, int port, String pathAndQuery) {
     return new OriginKey(host, port);
   }
 
+  /** The URI the cache files this request under. */
+  String absoluteUri() {
+    return scheme + "://" + hostHeader() + pathAndQuery;
+  }
+
   /** The Host field value for the origin: the authority, with the port only when it is not the default. */
   String hostHeader() {
     String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;

@@ -1,0 +1,203 @@
+package dev.cachalot.proxy;
+
+import dev.cachalot.cache.CacheKey;
+import dev.cachalot.cache.CachePolicy;
+import dev.cachalot.cache.CacheStatus;
+import dev.cachalot.cache.Decision;
+import dev.cachalot.cache.Invalidation;
+import dev.cachalot.cache.RequestHead;
+import dev.cachalot.cache.ResponseHead;
+import dev.cachalot.cache.Vary;
+import dev.cachalot.cache.store.CachedResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Acts on the cache decision for one request: serve from the store, collapse onto a fill in
+ * progress, validate, or forward; and invalidate after unsafe methods (RFC 9111 §4.4). The decision
+ * itself is {@link CachePolicy}'s; this class only carries it out.
+ */
+final class CacheFront {
+
+  private static final Logger log = LoggerFactory.getLogger(CacheFront.class);
+
+  private CacheFront() {}
+
+  static void handle(ClientSide client, ProxyEngine engine, HttpRequest clientRequest, Target target, long start,
+      ExchangeStarter exchanges) {
+    RequestHead request = Heads.request(clientRequest, target.absoluteUri());
+    CacheKey key;
+    try {
+      key = CacheKey.of(request);
+    } catch (IllegalArgumentException e) {
+      exchanges.start(ExchangeObserver.NONE, null);
+      return;
+    }
+    if (!request.isGetOrHead()) {
+      exchanges.start(new InvalidatingObserver(engine, request, key), null);
+      return;
+    }
+    Instant now = engine.clock.instant();
+    Optional<CachedResponse> selected = engine.store.variants(key).stream()
+        .filter(entry -> Vary.matches(entry.meta(), request))
+        .max(Comparator.comparing(entry -> entry.meta().responseTime()));
+    Decision decision = CachePolicy.decide(request, selected.map(CachedResponse::meta), now, engine.cacheConfig);
+    log.debug("{} {}: {} ({})", request.method(), request.uri(), decision.kind(), decision.reason());
+    switch (decision.kind()) {
+      case FRESH, STALE -> {
+        CacheStatus status = CacheStatus.hit(engine.cacheName, decision.ttlSeconds().orElse(0));
+        String result = decision.kind() == Decision.Kind.FRESH ? "TCP_MEM_HIT" : "TCP_STALE_HIT";
+        if (!Responder.serve(client, engine, clientRequest, request, selected.get(), status, result, start)) {
+          miss(client, engine, clientRequest, request, key, start, exchanges, CacheStatus.Fwd.MISS);
+        }
+      }
+      case STALE_WHILE_REVALIDATE -> {
+        CacheStatus status = CacheStatus.hit(engine.cacheName, decision.ttlSeconds().orElse(0))
+            .withDetail("stale-while-revalidate");
+        if (Responder.serve(client, engine, clientRequest, request, selected.get(), status, "TCP_STALE_HIT", start)) {
+          revalidateInBackground(engine, clientRequest, request, key, target, selected.get(), decision);
+        } else {
+          miss(client, engine, clientRequest, request, key, start, exchanges, CacheStatus.Fwd.MISS);
+        }
+      }
+      case VALIDATE -> {
+        CacheStatus.Fwd fwd = request.headers().contains("Cache-Control") || request.headers().contains("Pragma")
+            ? CacheStatus.Fwd.REQUEST : CacheStatus.Fwd.STALE;
+        HttpHeaders conditional = Heads.netty(decision.conditionalHeaders());
+        exchanges.start(new StoringObserver(engine, client, clientRequest, request, null, selected.get(), fwd, start),
+            conditional);
+      }
+      case MISS -> miss(client, engine, clientRequest, request, key, start, exchanges,
+          selected.isEmpty() && !engine.store.variants(key).isEmpty() ? CacheStatus.Fwd.VARY_MISS : CacheStatus.Fwd.URI_MISS);
+      case GATEWAY_TIMEOUT -> {
+        var response = ErrorResponses.of(client.alloc(), HttpResponseStatus.GATEWAY_TIMEOUT,
+            "only-if-cached: no stored response for " + request.uri(), engine.config.pseudonym());
+        response.headers().add("Cache-Status", CacheStatus.forward(engine.cacheName, CacheStatus.Fwd.MISS).format());
+        client.write(response).addListener(f -> {
+          client.logAccess(start, "TCP_MISS", 504, response.content().readableBytes(), clientRequest, "HIER_NONE/-", "text/plain");
+          client.exchangeDone(f.isSuccess() && io.netty.handler.codec.http.HttpUtil.isKeepAlive(clientRequest));
+        });
+      }
+      default -> exchanges.start(ExchangeObserver.NONE, null);
+    }
+  }
+
+  /**
+   * A miss for a plain GET joins the fill already under way for its URI, or leads a new one. HEAD,
+   * ranges and conditional requests go to the origin on their own.
+   */
+  private static void miss(ClientSide client, ProxyEngine engine, HttpRequest clientRequest, RequestHead request,
+      CacheKey key, long start, ExchangeStarter exchanges, CacheStatus.Fwd fwd) {
+    boolean collapsible = HttpMethod.GET.equals(clientRequest.method())
+        && !clientRequest.headers().contains(HttpHeaderNames.RANGE)
+        && !clientRequest.headers().contains(HttpHeaderNames.IF_NONE_MATCH)
+        && !clientRequest.headers().contains(HttpHeaderNames.IF_MODIFIED_SINCE);
+    if (!collapsible) {
+      exchanges.start(new StoringObserver(engine, client, clientRequest, request, null, null, fwd, start), null);
+      return;
+    }
+    CacheFill mine = new CacheFill(key);
+    CacheFill leader = engine.fills.putIfAbsent(key, mine);
+    if (leader != null) {
+      Runnable alone = () -> exchanges.start(
+          new StoringObserver(engine, client, clientRequest, request, null, null, fwd, start), null);
+      if (leader.follow(new CollapsedRequest(client, engine, clientRequest, request, start, alone))) {
+        return;
+      }
+      alone.run();
+      return;
+    }
+    exchanges.start(new StoringObserver(engine, client, clientRequest, request, mine, null, fwd, start), null);
+  }
+
+  /** RFC 5861 §3: one background validation per URI, whose answer only refreshes the store. */
+  private static void revalidateInBackground(ProxyEngine engine, HttpRequest clientRequest, RequestHead request,
+      CacheKey key, Target target, CachedResponse stale, Decision decision) {
+    if (!engine.revalidating.add(key)) {
+      return;
+    }
+    DetachedClient detached = new DetachedClient(engine.nextLoop(), engine.accessLog);
+    HttpRequest background = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, clientRequest.uri(),
+        clientRequest.headers().copy());
+    StoringObserver observer = new StoringObserver(engine, detached, background, request, null, stale,
+        CacheStatus.Fwd.STALE, System.currentTimeMillis());
+    ExchangeObserver releasing = new ExchangeObserver() {
+      @Override
+      public boolean onResponseHead(HttpResponse originResponse, HttpHeaders clientHeaders) {
+        engine.revalidating.remove(key);
+        return observer.onResponseHead(originResponse, clientHeaders);
+      }
+
+      @Override
+      public void onResponseContent(io.netty.buffer.ByteBuf content) {
+        observer.onResponseContent(content);
+      }
+
+      @Override
+      public void onResponseComplete() {
+        observer.onResponseComplete();
+      }
+
+      @Override
+      public void onAbort() {
+        engine.revalidating.remove(key);
+        observer.onAbort();
+      }
+
+      @Override
+      public boolean onOriginUnreachable(Throwable cause) {
+        engine.revalidating.remove(key);
+        return true;
+      }
+
+      @Override
+      public String accessResult() {
+        return "TCP_REFRESH";
+      }
+    };
+    ForwardExchange exchange = new ForwardExchange(detached, engine, background, target, System.currentTimeMillis(),
+        releasing, Heads.netty(decision.conditionalHeaders()));
+    detached.attach(exchange);
+    detached.loop().execute(exchange::start);
+  }
+
+  /** Starts the forwarded exchange for the request being handled. */
+  interface ExchangeStarter {
+    void start(ExchangeObserver observer, HttpHeaders originOverrides);
+  }
+
+  /** After an unsafe method, drops what the response says has changed (RFC 9111 §4.4). */
+  private static final class InvalidatingObserver implements ExchangeObserver {
+    private final ProxyEngine engine;
+    private final RequestHead request;
+    private final CacheKey key;
+
+    InvalidatingObserver(ProxyEngine engine, RequestHead request, CacheKey key) {
+      this.engine = engine;
+      this.request = request;
+      this.key = key;
+    }
+
+    @Override
+    public boolean onResponseHead(HttpResponse originResponse, HttpHeaders clientHeaders) {
+      ResponseHead head = Heads.response(originResponse, originResponse.headers());
+      for (CacheKey target : Invalidation.targets(request, head)) {
+        engine.store.remove(target);
+      }
+      clientHeaders.add("Cache-Status", CacheStatus.forward(engine.cacheName, CacheStatus.Fwd.METHOD)
+          .withFwdStatus(head.status()).format());
+      return true;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.cachalot.proxy;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.concurrent.Future;
+
+/**
+ * Where an exchange's response goes and where its request body comes from: a client connection, or
+ * nobody at all for a background revalidation.
+ */
+interface ClientSide {
+
+  EventLoop loop();
+
+  ByteBufAllocator alloc();
+
+  /** Asks for the next part of the request (the body, then the next request). */
+  void readNext();
+
+  /** Writes and flushes; ownership of {@code msg} passes on. */
+  Future<Void> write(HttpObject msg);
+
+  boolean isWritable();
+
+  /** The whole response was written; keep the connection for the next request or close it. */
+  void exchangeDone(boolean keepAlive);
+
+  /** Cut the connection: the response cannot be completed. */
+  void abort();
+
+  void logAccess(long start, String result, int status, long bytes, HttpRequest request, String hierarchy,
+      String contentType);
+}

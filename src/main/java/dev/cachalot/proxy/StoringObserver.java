@@ -1,0 +1,199 @@
+package dev.cachalot.proxy;
+
+import dev.cachalot.cache.CachePolicy;
+import dev.cachalot.cache.CacheStatus;
+import dev.cachalot.cache.RequestHead;
+import dev.cachalot.cache.ResponseHead;
+import dev.cachalot.cache.Storability;
+import dev.cachalot.cache.StoredResponse;
+import dev.cachalot.cache.Validation;
+import dev.cachalot.cache.Vary;
+import dev.cachalot.cache.store.CachedResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches a GET forwarded on a miss or for validation: stores the response while it streams to the
+ * client when RFC 9111 §3 allows, refreshes the stored response from a 304 (§4.3.4), and serves the
+ * stale response when the origin fails and the rules allow (RFC 5861 stale-if-error, §4.2.4).
+ */
+final class StoringObserver implements ExchangeObserver {
+
+  private static final Logger log = LoggerFactory.getLogger(StoringObserver.class);
+
+  private final ProxyEngine engine;
+  private final ClientSide client;
+  private final HttpRequest clientRequest;
+  private final RequestHead request;
+  private final CacheFill fill;
+  private final CachedResponse validating;
+  private final CacheStatus.Fwd fwd;
+  private final long start;
+  private final Instant requestTime;
+  private StoredResponse meta;
+  private String variant;
+  private boolean capturing;
+  private long captured;
+  private String result = "TCP_MISS";
+
+  /**
+   * @param fill the collapsed fill this exchange leads, or null
+   * @param validating the stale response being validated, or null on a miss
+   */
+  StoringObserver(ProxyEngine engine, ClientSide client, HttpRequest clientRequest, RequestHead request,
+      CacheFill fill, CachedResponse validating, CacheStatus.Fwd fwd, long start) {
+    this.engine = engine;
+    this.client = client;
+    this.clientRequest = clientRequest;
+    this.request = request;
+    this.fill = fill;
+    this.validating = validating;
+    this.fwd = fwd;
+    this.start = start;
+    this.requestTime = engine.clock.instant();
+    if (validating != null) {
+      result = "TCP_REFRESH_MODIFIED";
+    }
+  }
+
+  @Override
+  public boolean onResponseHead(HttpResponse originResponse, HttpHeaders clientHeaders) {
+    Instant responseTime = engine.clock.instant();
+    ResponseHead head = Heads.response(originResponse, originResponse.headers());
+    int status = head.status();
+    if (validating != null && status == 304) {
+      return answerFromValidated(head, responseTime);
+    }
+    if (validating != null && status >= 500 && status <= 504
+        && CachePolicy.mayServeStaleOnError(validating.meta(), request, responseTime, engine.cacheConfig,
+            CachePolicy.OriginFailure.ERROR_STATUS)) {
+      return !serveStale("stale-if-error after " + status);
+    }
+    Storability.Verdict verdict = Storability.check(request, head, engine.cacheConfig);
+    long declared = HttpUtil.getContentLength(originResponse, -1L);
+    boolean fits = declared <= engine.cacheConfig.maxObjectBytes();
+    CacheStatus cacheStatus = CacheStatus.forward(engine.cacheName, fwd).withFwdStatus(status);
+    if (verdict.storable() && fits) {
+      ResponseHead toStore = Storability.headersToStore(head);
+      meta = new StoredResponse(toStore, request.headers(), requestTime, responseTime);
+      variant = Vary.secondaryKey(toStore, request);
+      capturing = true;
+      cacheStatus = cacheStatus.withStored(true);
+      if (fill != null) {
+        fill.head(meta);
+      }
+    } else {
+      log.debug("not storing {}: {}", request.uri(), verdict.storable() ? "larger than --cache-max-object" : verdict.reason());
+      if (fill != null) {
+        fill.notShared();
+        engine.fills.remove(fill.key, fill);
+      }
+      if (validating != null && status < 500) {
+        engine.store.remove(validating);
+      }
+    }
+    clientHeaders.add("Cache-Status", cacheStatus.format());
+    return true;
+  }
+
+  private boolean answerFromValidated(ResponseHead notModified, Instant responseTime) {
+    if (!Validation.validatorMatches(validating.meta(), notModified)) {
+      return true;
+    }
+    StoredResponse freshened = Validation.freshen(validating.meta(), notModified, requestTime, responseTime);
+    var refreshed = validating.withMeta(freshened);
+    if (refreshed.isEmpty()) {
+      return true;
+    }
+    engine.store.put(refreshed.get());
+    CacheStatus status = CacheStatus.forward(engine.cacheName, CacheStatus.Fwd.STALE).withFwdStatus(304);
+    return !Responder.serve(client, engine, clientRequest, request, refreshed.get(), status, "TCP_REFRESH_UNMODIFIED", start);
+  }
+
+  /** Serves the stored response in place of a failed origin; true when it did. */
+  private boolean serveStale(String why) {
+    log.debug("serving stale {}: {}", request.uri(), why);
+    CacheStatus status = CacheStatus.forward(engine.cacheName, CacheStatus.Fwd.STALE).withDetail("stale-if-error");
+    return Responder.serve(client, engine, clientRequest, request, validating, status, "TCP_REFRESH_FAIL_OLD", start);
+  }
+
+  @Override
+  public void onResponseContent(ByteBuf content) {
+    if (!capturing || !content.isReadable()) {
+      return;
+    }
+    captured += content.readableBytes();
+    if (captured > engine.cacheConfig.maxObjectBytes()) {
+      stopCapturing();
+      return;
+    }
+    ByteBuf copy = content.alloc().directBuffer(content.readableBytes());
+    copy.writeBytes(content, content.readerIndex(), content.readableBytes());
+    if (fill != null) {
+      fill.chunk(copy);
+    } else {
+      ownChunks.add(copy);
+    }
+  }
+
+  private final java.util.ArrayList<ByteBuf> ownChunks = new java.util.ArrayList<>();
+
+  @Override
+  public void onResponseComplete() {
+    if (!capturing) {
+      return;
+    }
+    capturing = false;
+    List<ByteBuf> chunks = fill != null ? fill.chunks() : List.copyOf(ownChunks);
+    ownChunks.clear();
+    CompositeByteBuf body = engine.allocator.compositeDirectBuffer(Math.max(2, chunks.size()));
+    body.addComponents(true, chunks);
+    CachedResponse entry = new CachedResponse(engine.keyOf(request), variant, meta, body.asReadOnly());
+    engine.store.put(entry);
+    if (fill != null) {
+      fill.complete(entry);
+      engine.fills.remove(fill.key, fill);
+    }
+  }
+
+  @Override
+  public void onAbort() {
+    stopCapturing();
+  }
+
+  private void stopCapturing() {
+    capturing = false;
+    ownChunks.forEach(ByteBuf::release);
+    ownChunks.clear();
+    if (fill != null) {
+      fill.notShared();
+      engine.fills.remove(fill.key, fill);
+    }
+  }
+
+  @Override
+  public boolean onOriginUnreachable(Throwable cause) {
+    if (fill != null) {
+      fill.notShared();
+      engine.fills.remove(fill.key, fill);
+    }
+    if (validating != null && CachePolicy.mayServeStaleOnError(validating.meta(), request, engine.clock.instant(),
+        engine.cacheConfig, CachePolicy.OriginFailure.UNREACHABLE)) {
+      return serveStale("origin unreachable: " + cause);
+    }
+    return false;
+  }
+
+  @Override
+  public String accessResult() {
+    return result;
+  }
+}
