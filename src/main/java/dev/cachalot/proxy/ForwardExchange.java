@@ -137,7 +137,7 @@ final class ForwardExchange implements OriginListener {
       // are answered from that response afterwards.
       headers.remove(HttpHeaderNames.IF_NONE_MATCH).remove(HttpHeaderNames.IF_MODIFIED_SINCE)
           .remove(HttpHeaderNames.RANGE).remove(HttpHeaderNames.IF_RANGE);
-      headers.set(originHeaderOverrides);
+      headers.setAll(originHeaderOverrides);
     }
     if (HttpUtil.isTransferEncodingChunked(clientRequest)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

@@ -265,7 +265,9 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       return;
     }
     if (held.isEmpty()) {
-      ctx.read();
+      // Later, not inline: a hit completes within the read that delivered its request, and a read()
+      // issued from inside that delivery can be lost in the flow-control handler.
+      ctx.executor().execute(ctx::read);
       return;
     }
     Object next;
