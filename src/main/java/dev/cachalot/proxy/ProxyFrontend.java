@@ -47,6 +47,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   private ChannelHandlerContext ctx;
   private ForwardExchange exchange;
   private boolean tunnelling;
+  private boolean inChannelRead;
   /** A request is being answered (forwarded or from the cache); later requests wait in {@link #held}. */
   private boolean busy;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
@@ -69,7 +70,26 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       held.add(msg);
       return;
     }
-    dispatch(msg);
+    inChannelRead = true;
+    try {
+      dispatch(msg);
+    } finally {
+      inChannelRead = false;
+    }
+  }
+
+  /**
+   * Asks for the next message. Netty 4.2's FlowControlHandler forgets a read() requested while a
+   * socket read is being processed (its channelReadComplete clears the pending demand), so a
+   * request body arriving in a later segment than its head was never delivered: such reads are
+   * issued after the current read cycle instead.
+   */
+  private void requestRead() {
+    if (inChannelRead) {
+      ctx.executor().execute(ctx::read);
+    } else {
+      ctx.read();
+    }
   }
 
   private void dispatch(Object msg) {
@@ -81,7 +101,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       } else {
         content.release();
         if (!tunnelling) {
-          ctx.read();
+          requestRead();
         }
       }
     } else {
@@ -200,7 +220,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     }
     ChannelFuture written = ctx.writeAndFlush(response);
     if (keepAlive) {
-      ctx.read();
+      requestRead();
     } else {
       written.addListener(ChannelFutureListener.CLOSE);
     }
@@ -241,7 +261,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
 
   @Override
   public void readNext() {
-    ctx.read();
+    requestRead();
   }
 
   @Override
