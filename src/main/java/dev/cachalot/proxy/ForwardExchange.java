@@ -1,11 +1,14 @@
 package dev.cachalot.proxy;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -181,7 +184,12 @@ final class ForwardExchange implements OriginListener {
     if (msg instanceof HttpContent content && drainOnly) {
       drain(content);
     } else if (msg instanceof HttpContent content && !finished) {
-      onResponseContent(content);
+      if (responseStarted) {
+        onResponseContent(content);
+      } else {
+        // The empty end Netty's decoder emits after an interim (1xx) response: not the final response's end.
+        content.release();
+      }
     } else if (!(msg instanceof HttpContent)) {
       ReferenceCountUtil.release(msg);
     }
@@ -197,8 +205,9 @@ final class ForwardExchange implements OriginListener {
     int code = response.status().code();
     if (code >= 100 && code < 200) {
       if (code != 101) {
-        frontend.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(),
-            HeaderRewriter.withoutHopByHop(response.headers())));
+        // A full message: the client-side encoder expects an interim response's (empty) end.
+        frontend.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), Unpooled.EMPTY_BUFFER,
+            HeaderRewriter.withoutHopByHop(response.headers()), EmptyHttpHeaders.INSTANCE));
       }
       return;
     }
