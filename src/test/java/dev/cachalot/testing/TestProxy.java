@@ -1,0 +1,77 @@
+package dev.cachalot.testing;
+
+import dev.cachalot.proxy.ProxyConfig;
+import dev.cachalot.proxy.ProxyServer;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The proxy, in-process on 127.0.0.1 and an ephemeral port, as a JUnit extension (started before and
+ * closed after each test) or by hand.
+ *
+ * <pre>{@code
+ * @RegisterExtension final TestProxy proxy = new TestProxy(c -> c.withTimeouts(ofSeconds(1), ofSeconds(1)));
+ * }</pre>
+ */
+public final class TestProxy implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
+
+  private final UnaryOperator<ProxyConfig> customizer;
+  private ProxyServer server;
+
+  public TestProxy() {
+    this(UnaryOperator.identity());
+  }
+
+  /** {@code customizer} adjusts the defaults (the listen address is set afterwards). */
+  public TestProxy(UnaryOperator<ProxyConfig> customizer) {
+    this.customizer = customizer;
+  }
+
+  public synchronized TestProxy start() {
+    if (server == null) {
+      server = ProxyServer.start(customizer.apply(ProxyConfig.defaults())
+          .withListen(new InetSocketAddress("127.0.0.1", 0)));
+    }
+    return this;
+  }
+
+  public InetSocketAddress address() {
+    return server.address();
+  }
+
+  public int port() {
+    return address().getPort();
+  }
+
+  /** {@code 127.0.0.1:PORT}, for curl -x and fetch --proxy. */
+  public String hostPort() {
+    return "127.0.0.1:" + port();
+  }
+
+  /** Sends every URL through this proxy (the JDK HttpClient's way). */
+  public ProxySelector selector() {
+    return ProxySelector.of(address());
+  }
+
+  @Override
+  public synchronized void close() {
+    if (server != null) {
+      server.close();
+      server = null;
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
+  }
+}
