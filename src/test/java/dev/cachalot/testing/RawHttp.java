@@ -40,6 +40,7 @@ public final class RawHttp implements AutoCloseable {
   private final ArrayDeque<Response> decoded = new ArrayDeque<>();
   private final ByteArrayOutputStream received = new ByteArrayOutputStream();
   private boolean eof;
+  private boolean truncatedAtClose;
 
   private RawHttp(Socket socket) throws IOException {
     this.socket = socket;
@@ -94,6 +95,11 @@ public final class RawHttp implements AutoCloseable {
     return decoded.isEmpty();
   }
 
+  /** True when the peer closed in the middle of a response. */
+  public boolean truncatedAtClose() {
+    return truncatedAtClose;
+  }
+
   /** Every byte received on this connection so far, undecoded. */
   public byte[] receivedBytes() {
     return received.toByteArray();
@@ -117,7 +123,12 @@ public final class RawHttp implements AutoCloseable {
     }
     if (n < 0) {
       eof = true;
-      decoder.finish();
+      try {
+        decoder.finish();
+      } catch (RuntimeException truncated) {
+        // A message cut short by the close (PrematureChannelClosureException): nothing decoded.
+        truncatedAtClose = true;
+      }
       drain();
       return;
     }
