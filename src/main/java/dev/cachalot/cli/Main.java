@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "A caching HTTP proxy, and the TCP/UDP sentence service it grew out of.",
     subcommands = {
       ProxyCommand.class,
+      FetchCommand.class,
       UdpServerCommand.class,
       UdpClientCommand.class,
       TcpServerCommand.class,
