@@ -229,6 +229,33 @@ public final class TestOrigin implements AutoCloseable, BeforeEachCallback, Afte
       return crc.getValue();
     }
 
+    /** The first {@code length} bytes of the pattern as a stream, generated on the fly (for uploads). */
+    public static java.io.InputStream inputStream(long length) {
+      return new java.io.InputStream() {
+        private long position;
+
+        @Override
+        public int read() {
+          if (position >= length) {
+            return -1;
+          }
+          return PATTERN[(int) (position++ % BLOCK)] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          if (position >= length) {
+            return -1;
+          }
+          int offset = (int) (position % BLOCK);
+          int n = (int) Math.min(Math.min(len, BLOCK - offset), length - position);
+          System.arraycopy(PATTERN, offset, b, off, n);
+          position += n;
+          return n;
+        }
+      };
+    }
+
     /** The first {@code length} bytes of the pattern, for small bodies. */
     public static byte[] bytes(int length) {
       byte[] out = new byte[length];
