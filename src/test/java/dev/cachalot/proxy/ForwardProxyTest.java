@@ -208,6 +208,53 @@ class ForwardProxyTest {
   }
 
   @Test
+  void aBodyArrivingAfterItsHeadIsForwarded() throws Exception {
+    // Regression: with the head and body in different reads, the body used to be left unread.
+    try (RawHttp raw = RawHttp.connect(proxy.address(), Duration.ofSeconds(10))) {
+      raw.write("GET " + origin.url("/page") + " HTTP/1.1\r\nHost: " + origin.authority() + "\r\n\r\n");
+      assertThat(raw.readResponse().status()).isEqualTo(200);
+      raw.write("POST " + origin.url("/echo") + " HTTP/1.1\r\nHost: " + origin.authority() + "\r\nContent-Length: 5\r\n\r\n");
+      Thread.sleep(100);
+      raw.write("later");
+      assertThat(raw.readResponse().bodyText()).isEqualTo("POST 5 later");
+      raw.write("PUT " + origin.url("/echo") + " HTTP/1.1\r\nHost: " + origin.authority() + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+      Thread.sleep(100);
+      raw.write("3\r\nabc\r\n");
+      Thread.sleep(100);
+      raw.write("0\r\n\r\n");
+      assertThat(raw.readResponse().bodyText()).isEqualTo("PUT 3 abc");
+    }
+    assertThat(origin.connections()).isEqualTo(1);
+  }
+
+  @Test
+  void expectContinueIsRelayed() {
+    try (RawHttp raw = RawHttp.connect(proxy.address(), Duration.ofSeconds(10))) {
+      raw.write("PUT " + origin.url("/echo") + " HTTP/1.1\r\nHost: " + origin.authority()
+          + "\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+      assertThat(raw.readResponse().status()).isEqualTo(100);
+      raw.write("body");
+      RawHttp.Response response = raw.readResponse();
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.bodyText()).isEqualTo("PUT 4 body");
+      // and the connection carries on
+      raw.write("GET " + origin.url("/page") + " HTTP/1.1\r\nHost: " + origin.authority() + "\r\n\r\n");
+      assertThat(raw.readResponse().bodyText()).isEqualTo("hello from the origin\n");
+    }
+  }
+
+  @Test
+  void aRefusedRequestLeavesTheConnectionUsable() throws Exception {
+    try (RawHttp raw = RawHttp.connect(proxy.address(), Duration.ofSeconds(10))) {
+      raw.write("GET /not-absolute HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(raw.readResponse().status()).isEqualTo(400);
+      Thread.sleep(100);
+      raw.write("GET " + origin.url("/page") + " HTTP/1.1\r\nHost: " + origin.authority() + "\r\n\r\n");
+      assertThat(raw.readResponse().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void http10ClientGetsALengthFramedResponse() {
     try (RawHttp raw = RawHttp.connect(proxy.address(), Duration.ofSeconds(10))) {
       raw.write("GET " + origin.url("/page") + " HTTP/1.0\r\n\r\n");
