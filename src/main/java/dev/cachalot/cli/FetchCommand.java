@@ -30,8 +30,10 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Ask a proxy for a page and print the answer: status line, header fields, body (the lab's client).",
-      "Without URL it asks for one (Input request). The request goes to the proxy in absolute form:",
-      "GET http://host/path HTTP/1.1. Exit code 0 whenever a response arrived, even 404 or 502."
+      "Without URL it asks for one (Input request). The request goes to the proxy in absolute form "
+          + "(GET http://host/path HTTP/1.1). Exits 0 whenever a response arrived, even 404 or 502; "
+          + "non-zero when none did.",
+      "A progress bar is drawn on stderr while -o writes a body and stderr is a terminal."
     })
 final class FetchCommand implements Callable<Integer> {
 

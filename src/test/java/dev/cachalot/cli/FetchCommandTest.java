@@ -39,6 +39,10 @@ class FetchCommandTest {
   }
 
   private Run run(String stdin, Map<String, String> env, String... args) {
+    return run(false, stdin, env, args);
+  }
+
+  private Run run(boolean terminal, String stdin, Map<String, String> env, String... args) {
     CommandLine cli = Main.newCommandLine();
     StringWriter err = new StringWriter();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -47,7 +51,7 @@ class FetchCommandTest {
     fetch.stdin = new Stdin(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8, false);
     fetch.stdout = out;
     fetch.env = env;
-    fetch.stderrIsTerminal = false;
+    fetch.stderrIsTerminal = terminal;
     int exitCode = cli.execute(args);
     return new Run(exitCode, out.toString(StandardCharsets.ISO_8859_1), err.toString());
   }
@@ -121,6 +125,16 @@ class FetchCommandTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).startsWith("HTTP/1.1 200 OK\n").endsWith("\n\n");
     assertThat(Files.readString(file)).isEqualTo("hello, lab\n");
+  }
+
+  @Test
+  void progressBarOnATerminalWhileDownloadingToAFile(@TempDir Path dir) throws Exception {
+    origin.handle("/big", r -> TestOrigin.Response.pattern(300_000, false));
+    Path file = dir.resolve("big.bin");
+    Run run = run(true, "", Map.of(), "fetch", "--proxy", proxy.hostPort(), "-o", file.toString(), origin.url("/big"));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).contains("] 100% 293.0 KiB").endsWith("\n");
+    assertThat(Files.size(file)).isEqualTo(300_000);
   }
 
   @Test
