@@ -269,6 +269,29 @@ class ForwardProxyTest {
   }
 
   @Test
+  void http10KeepAliveClientKeepsItsConnection() {
+    try (RawHttp raw = RawHttp.connect(proxy.address(), Duration.ofSeconds(10))) {
+      for (int i = 0; i < 2; i++) {
+        raw.write("GET " + origin.url("/page") + " HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        RawHttp.Response response = raw.readResponse();
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.headers().get("Connection")).isEqualToIgnoringCase("keep-alive");
+        assertThat(response.bodyText()).isEqualTo("hello from the origin\n");
+      }
+    }
+  }
+
+  @Test
+  void curlSpeakingHttp10GetsTheWholeChunkedOriginBody() {
+    Curl.Result result = Curl.run("-x", proxy.hostPort(), "-0", "-D", "-", origin.url("/chunked"));
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    String out = new String(result.stdout(), StandardCharsets.ISO_8859_1);
+    int headEnd = out.indexOf("\r\n\r\n");
+    assertThat(out.substring(0, headEnd).toLowerCase()).doesNotContain("transfer-encoding").contains("connection: close");
+    assertThat(result.stdout().length - headEnd - 4).isEqualTo(100_000);
+  }
+
+  @Test
   void http10ClientGetsACloseDelimitedResponseWhenTheLengthIsUnknown() {
     try (RawHttp raw = RawHttp.connect(proxy.address(), Duration.ofSeconds(10))) {
       raw.write("GET " + origin.url("/chunked") + " HTTP/1.0\r\n\r\n");
