@@ -371,7 +371,7 @@ public final class TestOrigin implements AutoCloseable, BeforeEachCallback, Afte
     }
   }
 
-  /** Forgets counts and requests (connections stay). */
+  /** Forgets request counts, recorded requests and the connection count (open connections stay open). */
   public void reset() {
     requestCounts.clear();
     totalRequests.set(0);
