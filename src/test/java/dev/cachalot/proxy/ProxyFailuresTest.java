@@ -38,7 +38,8 @@ class ProxyFailuresTest {
 
   static ProxyConfig withDnsTimeout(ProxyConfig c, Duration dns) {
     return new ProxyConfig(c.listen(), c.connectPorts(), c.pseudonym(), c.connectTimeout(), c.firstByteTimeout(),
-        c.clientIdleTimeout(), c.originIdleTimeout(), c.maxConnectionsPerOrigin(), c.ioThreads(), c.accessLog(), dns);
+        c.clientIdleTimeout(), c.originIdleTimeout(), c.maxConnectionsPerOrigin(), c.ioThreads(), c.accessLog(), dns,
+        c.cacheMemBytes(), c.cache());
   }
 
   @BeforeEach
