@@ -285,9 +285,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       return;
     }
     if (held.isEmpty()) {
-      // Later, not inline: a hit completes within the read that delivered its request, and a read()
-      // issued from inside that delivery can be lost in the flow-control handler.
-      ctx.executor().execute(ctx::read);
+      requestRead();
       return;
     }
     Object next;
