@@ -113,17 +113,26 @@ public final class Freshness {
     }
 
     /**
-     * age_value (RFC 9111 §5.1): the first member of the first Age line; a value that is not a
-     * non-negative integer is ignored (0); very large values are read as 2^31.
+     * age_value (RFC 9111 §5.1); very large values are read as 2^31. An Age that is not exactly one
+     * non-negative integer (a list, a second line, a sign, a fraction, parameters) means the
+     * response's age cannot be known, and it is read as 2^31 so that the response is stale and
+     * gets validated. RFC 9111 §5.1 says a cache SHOULD ignore such a field; ignoring it could keep
+     * serving a response an upstream cache already held for hours, so we take the safe side (see
+     * conformance/NOTES.md).
      */
     public static long ageValue(Headers headers) {
         List<String> members = headers.values("Age");
         if (members.isEmpty()) {
             return 0;
         }
+        if (members.size() > 1) {
+            return UNKNOWN_AGE;
+        }
         OptionalLong v = CacheControl.parseDeltaSeconds(members.get(0));
-        return v.orElse(0);
+        return v.orElse(UNKNOWN_AGE);
     }
+
+    private static final long UNKNOWN_AGE = 2147483648L;
 
     /** date_value: the Date field, or the response time when Date is missing or invalid (RFC 9110 §6.6.1). */
     static Instant dateValue(StoredResponse stored) {

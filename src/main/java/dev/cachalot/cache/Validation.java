@@ -12,10 +12,14 @@ import java.util.Set;
 public final class Validation {
 
     /**
-     * Fields a 304 does not update (RFC 9111 §3.2): Content-Length (it describes the 304, not the
-     * stored body) and Content-Range (processed by the recipient), besides hop-by-hop fields.
+     * Fields a 304 does not update (RFC 9111 §3.2), besides hop-by-hop fields: Content-Length (it
+     * describes the 304, not the stored body), Content-Range (processed by the recipient), and the
+     * fields that describe the stored bytes themselves (Content-Encoding, Content-MD5, ETag): §3.2
+     * lets a cache keep fields "necessary to assure integrity of the stored response", and a 304
+     * cannot change the bytes we hold.
      */
-    private static final Set<String> NOT_UPDATED = Set.of("content-length", "content-range");
+    private static final Set<String> NOT_UPDATED =
+            Set.of("content-length", "content-range", "content-encoding", "content-md5", "etag");
 
     private Validation() {
     }

@@ -57,6 +57,7 @@ final class ForwardExchange implements OriginListener {
   private boolean requestComplete;
   private boolean responseStarted;
   private boolean responseKeepAlive;
+  private long originKeepAliveSeconds = -1;
   private boolean closeAfterResponse;
   private boolean finished;
   private boolean drainOnly;
@@ -214,6 +215,7 @@ final class ForwardExchange implements OriginListener {
     status = code;
     contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
     responseKeepAlive = HttpUtil.isKeepAlive(response);
+    originKeepAliveSeconds = keepAliveTimeout(response.headers().get(HttpHeaderNames.KEEP_ALIVE));
     responseStarted = true;
     HttpResponse toClient = clientResponse(response);
     if (!observer.onResponseHead(response, toClient.headers())) {
@@ -320,6 +322,24 @@ final class ForwardExchange implements OriginListener {
     }
   }
 
+  /** The {@code timeout=N} parameter of a Keep-Alive field, or -1. */
+  static long keepAliveTimeout(String keepAlive) {
+    if (keepAlive == null) {
+      return -1;
+    }
+    for (String parameter : keepAlive.split(",")) {
+      String[] nameValue = parameter.trim().split("=", 2);
+      if (nameValue.length == 2 && nameValue[0].trim().equalsIgnoreCase("timeout")) {
+        try {
+          return Long.parseLong(nameValue[1].trim());
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
   private boolean isIdempotent() {
     HttpMethod m = clientRequest.method();
     return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
@@ -411,7 +431,7 @@ final class ForwardExchange implements OriginListener {
     OriginHandler.of(channel).detach();
     channel.config().setAutoRead(true);
     if (reusable) {
-      engine.pool.release(channel);
+      engine.pool.release(channel, originKeepAliveSeconds);
     } else {
       engine.pool.discard(channel);
     }

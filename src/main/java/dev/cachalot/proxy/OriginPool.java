@@ -66,11 +66,23 @@ final class OriginPool {
 
   /** Gives back a connection whose last response was complete and which may carry another. */
   void release(Channel channel) {
+    release(channel, -1);
+  }
+
+  /**
+   * Gives back a connection; {@code keepAliveSeconds} is the origin's announced idle timeout
+   * (Keep-Alive: timeout=N), or -1: the pool stops reusing the connection a second before the
+   * origin would close it, so that a request is never written into a connection being closed.
+   */
+  void release(Channel channel, long keepAliveSeconds) {
     Slot slot = channel.attr(SLOT).get();
     if (!channel.isActive() || slot == null) {
       channel.close();
       return;
     }
+    slot.idleSinceNanos = System.nanoTime();
+    slot.reusableForNanos = keepAliveSeconds > 0
+        ? TimeUnit.SECONDS.toNanos(keepAliveSeconds - 1) : Long.MAX_VALUE;
     PerOrigin origin = slot.origin;
     Promise<Channel> waiter;
     synchronized (origin) {
@@ -172,6 +184,8 @@ final class OriginPool {
     final PerOrigin origin;
     volatile boolean idle;
     int uses;
+    long idleSinceNanos;
+    long reusableForNanos = Long.MAX_VALUE;
 
     Slot(PerOrigin origin) {
       this.origin = origin;
@@ -195,11 +209,14 @@ final class OriginPool {
     /** Most recently used first: warm connections, and the cold ones age out through idle eviction. */
     Channel pollIdle() {
       Channel channel;
+      long now = System.nanoTime();
       while ((channel = idle.poll()) != null) {
-        channel.attr(SLOT).get().idle = false;
-        if (channel.isActive()) {
+        Slot slot = channel.attr(SLOT).get();
+        slot.idle = false;
+        if (channel.isActive() && now - slot.idleSinceNanos < slot.reusableForNanos) {
           return channel;
         }
+        channel.close();
       }
       return null;
     }
