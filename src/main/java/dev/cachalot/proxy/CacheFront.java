@@ -168,7 +168,6 @@ final class CacheFront {
     };
     ForwardExchange exchange = new ForwardExchange(detached, engine, background, target, System.currentTimeMillis(),
         releasing, Heads.netty(decision.conditionalHeaders()));
-    detached.attach(exchange);
     detached.loop().execute(exchange::start);
   }
 

@@ -3,7 +3,6 @@ package dev.cachalot.proxy;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +12,6 @@ final class ClientPipeline {
   static final String SNIFFER = "sniffer";
   static final String IDLE = "idle";
   static final String CODEC = "http";
-  static final String FLOW = "flow";
   static final String FRONTEND = "frontend";
 
   private ClientPipeline() {}
@@ -28,10 +26,7 @@ final class ClientPipeline {
   /** Installs the HTTP handlers after {@code afterName}. */
   static void installHttp(ChannelPipeline pipeline, String afterName, ProxyEngine engine) {
     pipeline.addAfter(afterName, CODEC, new HttpServerCodec(clientDecoderConfig()));
-    // One decoded message per read(): pipelined requests wait here, in order, while the previous
-    // exchange streams its response, and a request body is read only as fast as the origin takes it.
-    pipeline.addAfter(CODEC, FLOW, new FlowControlHandler());
-    pipeline.addAfter(FLOW, FRONTEND, new ProxyFrontend(engine));
+    pipeline.addAfter(CODEC, FRONTEND, new ProxyFrontend(engine));
   }
 
   /**

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
@@ -17,15 +16,10 @@ final class DetachedClient implements ClientSide {
 
   private final EventLoop loop;
   private final AccessLog accessLog;
-  private ForwardExchange exchange;
 
   DetachedClient(EventLoop loop, AccessLog accessLog) {
     this.loop = loop;
     this.accessLog = accessLog;
-  }
-
-  void attach(ForwardExchange owner) {
-    this.exchange = owner;
   }
 
   @Override
@@ -40,11 +34,7 @@ final class DetachedClient implements ClientSide {
 
   @Override
   public void readNext() {
-    ForwardExchange owner = exchange;
-    if (owner != null) {
-      exchange = null;
-      loop.execute(() -> owner.onRequestContent(LastHttpContent.EMPTY_LAST_CONTENT));
-    }
+    // A background revalidation is a GET without a body: nothing is ever asked for.
   }
 
   @Override

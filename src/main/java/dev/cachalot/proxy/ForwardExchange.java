@@ -117,13 +117,15 @@ final class ForwardExchange implements OriginListener {
     OriginHandler.of(channel).attach(this);
     channel.config().setAutoRead(true);
     lastOriginActivityNanos = System.nanoTime();
-    channel.writeAndFlush(originRequest()).addListener(f -> {
+    ChannelFuture head = bodylessRequest ? channel.write(originRequest()) : channel.writeAndFlush(originRequest());
+    head.addListener(f -> {
       if (!f.isSuccess() && origin == channel) {
         onOriginFailure(f.cause());
       }
     });
-    if (requestComplete) {
-      // A retry on a fresh connection: the bodyless request is complete already.
+    if (bodylessRequest) {
+      // Nothing to stream: the request is complete now, whatever the client's (empty) body does.
+      requestComplete = true;
       channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       armTimeout();
     } else {
@@ -152,7 +154,7 @@ final class ForwardExchange implements OriginListener {
   /** The next piece of the request body, read from the client only after the previous one was sent. */
   void onRequestContent(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
-    if (finished || origin == null) {
+    if (finished || origin == null || requestComplete) {
       content.release();
       return;
     }

@@ -27,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection. Reads one message at a time (auto-read is off and a FlowControlHandler sits
- * in front), admits each request, and hands it to an exchange or a tunnel. The connection moves
+ * One client connection. Queues what the HTTP codec decodes and hands each message on when its
+ * consumer is ready (see {@link #drain}), admits each request, and hands it to the cache front, an
+ * exchange or a tunnel. The connection moves
  * through these states:
  *
  * <ul>
@@ -43,53 +44,79 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   private static final Logger log = LoggerFactory.getLogger(ProxyFrontend.class);
   static final int MAX_HEADER_FIELDS = 100;
 
+  /** Decoded messages not yet handed on; beyond this many, the socket stops being read. */
+  private static final int HIGH_WATER = 16;
+  private static final int LOW_WATER = 4;
+
   private final ProxyEngine engine;
   private ChannelHandlerContext ctx;
   private ForwardExchange exchange;
   private boolean tunnelling;
-  private boolean inChannelRead;
-  /** A request is being answered (forwarded or from the cache); later requests wait in {@link #held}. */
+  /** A request is being answered (forwarded or from the cache); the next request waits in {@link #inbound}. */
   private boolean busy;
-  private final ArrayDeque<Object> held = new ArrayDeque<>();
+  /** The current exchange asked for the next piece of its request body. */
+  private boolean contentWanted;
+  private boolean draining;
+  private boolean drainAgain;
+  private final ArrayDeque<Object> inbound = new ArrayDeque<>();
 
   ProxyFrontend(ProxyEngine engine) {
     this.engine = engine;
   }
 
+  /**
+   * Reading is driven by demand rather than by read() calls: the socket is read while fewer than
+   * {@link #HIGH_WATER} decoded messages wait, and a message is handed on only when its consumer
+   * is ready (a request head when no other request is being answered, body content when the
+   * exchange has sent the previous piece). Pipelined requests therefore wait in order, and an
+   * upload is read only as fast as the origin takes it.
+   */
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    // Added to an active connection by the sniffer: ask for the first request, which the codec is
-    // about to decode from the sniffed bytes (or the sniffer synthesised from a bare line).
-    ctx.read();
+    ctx.channel().config().setAutoRead(true);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (busy && msg instanceof HttpRequest || !held.isEmpty()) {
-      held.add(msg);
+    inbound.add(msg);
+    if (inbound.size() >= HIGH_WATER) {
+      ctx.channel().config().setAutoRead(false);
+    }
+    drain();
+  }
+
+  private void drain() {
+    if (draining) {
+      drainAgain = true;
       return;
     }
-    inChannelRead = true;
+    draining = true;
     try {
-      dispatch(msg);
+      do {
+        drainAgain = false;
+        Object next;
+        while ((next = inbound.peek()) != null && ready(next)) {
+          inbound.poll();
+          dispatch(next);
+        }
+      } while (drainAgain);
     } finally {
-      inChannelRead = false;
+      draining = false;
+    }
+    if (!tunnelling && inbound.size() <= LOW_WATER && ctx.channel().isActive()) {
+      ctx.channel().config().setAutoRead(true);
     }
   }
 
-  /**
-   * Asks for the next message. Netty 4.2's FlowControlHandler forgets a read() requested while a
-   * socket read is being processed (its channelReadComplete clears the pending demand), so a
-   * request body arriving in a later segment than its head was never delivered: such reads are
-   * issued after the current read cycle instead.
-   */
-  private void requestRead() {
-    if (inChannelRead) {
-      ctx.executor().execute(ctx::read);
-    } else {
-      ctx.read();
+  private boolean ready(Object msg) {
+    if (tunnelling) {
+      return msg instanceof HttpContent;
     }
+    if (msg instanceof HttpRequest) {
+      return !busy;
+    }
+    return exchange == null || contentWanted;
   }
 
   private void dispatch(Object msg) {
@@ -97,12 +124,11 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       onRequestHead(request);
     } else if (msg instanceof HttpContent content) {
       if (exchange != null) {
+        contentWanted = false;
         exchange.onRequestContent(content);
       } else {
+        // The rest of a request answered without forwarding it (a hit, a refusal): skipped.
         content.release();
-        if (!tunnelling) {
-          requestRead();
-        }
       }
     } else {
       ReferenceCountUtil.release(msg);
@@ -126,7 +152,9 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       return;
     }
     if (HttpMethod.CONNECT.equals(request.method())) {
+      // Bytes after the CONNECT belong to the tunnel, not to the HTTP codec: stop reading until it is up.
       tunnelling = true;
+      ctx.channel().config().setAutoRead(false);
       Tunnel.open(this, engine, request, start);
       return;
     }
@@ -219,9 +247,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     ChannelFuture written = ctx.writeAndFlush(response);
-    if (keepAlive) {
-      requestRead();
-    } else {
+    if (!keepAlive) {
       written.addListener(ChannelFutureListener.CLOSE);
     }
   }
@@ -261,7 +287,8 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
 
   @Override
   public void readNext() {
-    requestRead();
+    contentWanted = true;
+    drain();
   }
 
   @Override
@@ -279,24 +306,18 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   public void exchangeDone(boolean keepAlive) {
     exchange = null;
     busy = false;
+    contentWanted = false;
     if (!keepAlive || !ctx.channel().isActive()) {
-      releaseHeld();
+      releaseInbound();
       ctx.close();
       return;
     }
-    if (held.isEmpty()) {
-      requestRead();
-      return;
-    }
-    Object next;
-    while (!busy && (next = held.poll()) != null) {
-      dispatch(next);
-    }
+    drain();
   }
 
-  private void releaseHeld() {
+  private void releaseInbound() {
     Object msg;
-    while ((msg = held.poll()) != null) {
+    while ((msg = inbound.poll()) != null) {
       ReferenceCountUtil.release(msg);
     }
   }
@@ -305,7 +326,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   public void abort() {
     exchange = null;
     busy = false;
-    releaseHeld();
+    releaseInbound();
     ctx.close();
   }
 
@@ -319,7 +340,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    releaseHeld();
+    releaseInbound();
     if (exchange != null) {
       exchange.onClientClosed();
       exchange = null;

@@ -45,8 +45,6 @@ final class Tunnel {
           + " is not allowed (allowed: " + engine.config.connectPorts() + "; see --connect-ports)", start);
       return;
     }
-    // Consume the empty body the decoder queued behind the CONNECT head; read nothing else until the tunnel is up.
-    ctx.read();
     ChannelFuture connecting = engine.tunnelBootstrap.clone(ctx.channel().eventLoop())
         .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
         .connect(InetSocketAddress.createUnresolved(destination.host(), destination.port()));
@@ -89,7 +87,6 @@ final class Tunnel {
     clientPipeline.addLast("relay", new RelayHandler(origin, bytes));
     origin.pipeline().addLast("relay", new RelayHandler(client, bytes));
     clientPipeline.remove(ClientPipeline.FRONTEND);
-    clientPipeline.remove(ClientPipeline.FLOW);
     clientPipeline.remove(ClientPipeline.CODEC);
     client.read();
     origin.read();
