@@ -43,6 +43,8 @@ final class ProxyCommand implements Callable<Integer> {
       description = "How long an origin may stay silent before 504 (default: ${DEFAULT-VALUE}).", defaultValue = "60s")
   Duration firstByteTimeout;
 
+  @Mixin SecurityOptions security;
+
   @Override
   public Integer call() throws Exception {
     ProxyConfig config = ProxyConfig.defaults()
@@ -50,7 +52,7 @@ final class ProxyCommand implements Callable<Integer> {
         .withConnectPorts(new LinkedHashSet<>(connectPorts))
         .withTimeouts(connectTimeout, firstByteTimeout)
         .withAccessLog(Optional.ofNullable(accessLog));
-    try (ProxyServer server = ProxyServer.start(config)) {
+    try (ProxyServer server = ProxyServer.start(config, security.toConfig())) {
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cachalot-shutdown"));
       server.awaitClose();
     }

@@ -20,13 +20,20 @@ final class ClientPipeline {
   static void init(ChannelPipeline pipeline, ProxyEngine engine) {
     pipeline.addLast(IDLE,
         new IdleStateHandler(0, 0, engine.config.clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    pipeline.addLast(HeadReadTimeout.RAW,
+        new HeadReadTimeout(engine, engine.security.headerReadTimeout().toNanos()).raw());
     pipeline.addLast(SNIFFER, new FirstLineSniffer(engine));
   }
 
   /** Installs the HTTP handlers after {@code afterName}. */
   static void installHttp(ChannelPipeline pipeline, String afterName, ProxyEngine engine) {
     pipeline.addAfter(afterName, CODEC, new HttpServerCodec(clientDecoderConfig()));
-    pipeline.addAfter(CODEC, FRONTEND, new ProxyFrontend(engine));
+    String beforeFrontend = CODEC;
+    if (pipeline.get(HeadReadTimeout.RAW) instanceof HeadReadTimeout.Raw raw) {
+      pipeline.addAfter(CODEC, HeadReadTimeout.DECODED, raw.owner().decoded());
+      beforeFrontend = HeadReadTimeout.DECODED;
+    }
+    pipeline.addAfter(beforeFrontend, FRONTEND, new ProxyFrontend(engine));
   }
 
   /**

@@ -367,7 +367,9 @@ final class ForwardExchange implements OriginListener {
     if (observer.onOriginUnreachable(cause)) {
       return;
     }
-    HttpResponseStatus errorStatus = cause instanceof ConnectTimeoutException || cause instanceof OriginTimeout
+    HttpResponseStatus errorStatus = cause instanceof DestinationGuard.Refused refused
+        ? (refused.loop ? HttpResponseStatus.valueOf(508) : HttpResponseStatus.FORBIDDEN)
+        : cause instanceof ConnectTimeoutException || cause instanceof OriginTimeout
         || cause instanceof TimeoutException
         ? HttpResponseStatus.GATEWAY_TIMEOUT
         : HttpResponseStatus.BAD_GATEWAY;
@@ -385,6 +387,9 @@ final class ForwardExchange implements OriginListener {
 
   private String describe(Throwable cause) {
     String where = target.originKey().toString();
+    if (cause instanceof DestinationGuard.Refused) {
+      return cause.getMessage();
+    }
     if (cause instanceof UnknownHostException) {
       return "cannot resolve host " + target.host() + " (DNS lookup failed)";
     }

@@ -44,20 +44,33 @@ final class ProxyEngine {
   final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
   final ConcurrentHashMap<CacheKey, CacheFill> fills = new ConcurrentHashMap<>();
   final Set<CacheKey> revalidating = ConcurrentHashMap.newKeySet();
+  final SecurityConfig security;
+  final ClientAccess access;
+  final ConnectionLimits limits;
+  /** The proxy's own listening addresses, for the loop guard; set once bound. */
+  volatile java.util.List<java.net.InetSocketAddress> ownAddresses = java.util.List.of();
   private final EventLoopGroup group;
-  private final DnsAddressResolverGroup resolver;
+  private final DestinationGuard resolver;
 
   @SuppressWarnings("unchecked")
   ProxyEngine(ProxyConfig config, Transport transport, EventLoopGroup group) {
+    this(config, SecurityConfig.defaults(), transport, group);
+  }
+
+  ProxyEngine(ProxyConfig config, SecurityConfig security, Transport transport, EventLoopGroup group) {
     this.config = config;
+    this.security = security;
+    this.access = new ClientAccess(security);
+    this.limits = new ConnectionLimits(security.maxConnections(), security.maxConnectionsPerClient());
     this.transport = transport;
     this.group = group;
     this.store = new MemoryStore(config.cacheMemBytes());
     this.cacheConfig = config.cache();
-    this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+    // Every origin and tunnel address passes the SSRF/loop guard after resolution.
+    this.resolver = new DestinationGuard(new DnsAddressResolverGroup(new DnsNameResolverBuilder()
         .datagramChannelType((Class<? extends DatagramChannel>) transport.datagramChannel())
         .queryTimeoutMillis(config.dnsQueryTimeout().toMillis())
-        .maxQueriesPerResolve(4));
+        .maxQueriesPerResolve(4)), security.allowLinkLocal(), () -> ownAddresses);
     Bootstrap base = new Bootstrap()
         .group(group)
         .channel(transport.socketChannel())
@@ -81,6 +94,11 @@ final class ProxyEngine {
 
   void initClientChannel(Channel ch) {
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+    String refusal = limits.admit(ch);
+    if (refusal != null) {
+      ch.pipeline().addLast(new ConnectionLimits.Refuse(refusal, this));
+      return;
+    }
     ClientPipeline.init(ch.pipeline(), this);
   }
 

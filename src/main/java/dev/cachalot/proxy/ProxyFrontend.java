@@ -137,6 +137,12 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
 
   private void onRequestHead(HttpRequest request) {
     long start = System.currentTimeMillis();
+    ClientAccess.Verdict verdict = engine.access.check(ctx.channel().remoteAddress(), request);
+    if (verdict == ClientAccess.Verdict.FORBIDDEN) {
+      rejectAndClose(request, HttpResponseStatus.FORBIDDEN,
+          "client " + clientAddress() + " is not allowed to use this proxy", start);
+      return;
+    }
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
       rejectAndClose(request, statusFor(result.cause()), "malformed request: " + describe(result.cause()), start);
@@ -149,6 +155,13 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
           : refusal.startsWith("too many") ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
           : HttpResponseStatus.BAD_REQUEST;
       reject(request, status, refusal, start);
+      return;
+    }
+    if (verdict == ClientAccess.Verdict.AUTH_REQUIRED) {
+      FullHttpResponse response = ErrorResponses.of(ctx.alloc(), HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED,
+          "proxy authentication required", engine.config.pseudonym());
+      response.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"cachalot\"");
+      respond(request, response, start);
       return;
     }
     if (HttpMethod.CONNECT.equals(request.method())) {

@@ -26,15 +26,20 @@ public final class ProxyServer implements AutoCloseable {
   private Channel serverChannel;
   private boolean closed;
 
-  private ProxyServer(ProxyConfig config) {
+  private ProxyServer(ProxyConfig config, SecurityConfig security) {
     this.config = config;
     this.group = transport.newGroup(config.ioThreads(), new DefaultThreadFactory("cachalot-io", true));
-    this.engine = new ProxyEngine(config, transport, group);
+    this.engine = new ProxyEngine(config, security, transport, group);
+  }
+
+  /** Binds the listening socket with {@link SecurityConfig#defaults()}. */
+  public static ProxyServer start(ProxyConfig config) {
+    return start(config, SecurityConfig.defaults());
   }
 
   /** Binds the listening socket; when this returns, connections are accepted. */
-  public static ProxyServer start(ProxyConfig config) {
-    ProxyServer server = new ProxyServer(config);
+  public static ProxyServer start(ProxyConfig config, SecurityConfig security) {
+    ProxyServer server = new ProxyServer(config, security);
     try {
       server.bind();
       return server;
@@ -67,6 +72,7 @@ public final class ProxyServer implements AutoCloseable {
       }
       throw new UserFacingException("cannot listen on " + hostPort(config.listen()) + ": " + e, 2, e);
     }
+    engine.ownAddresses = java.util.List.of(address());
     log.info("Cachalot proxy ready on {}", hostPort(address()));
   }
 
