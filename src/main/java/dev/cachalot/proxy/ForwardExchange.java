@@ -348,6 +348,32 @@ final class ForwardExchange implements OriginListener {
         || m.equals(HttpMethod.TRACE) || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE);
   }
 
+  /**
+   * The client's request body turned out malformed: the origin connection is discarded so the
+   * partial request is never completed; the client gets 400 or, if the response is under way, a cut.
+   */
+  void onRequestMalformed(String cause) {
+    if (finished) {
+      discardOrigin();
+      return;
+    }
+    if (responseStarted) {
+      abort();
+      return;
+    }
+    finished = true;
+    cancelTimeout();
+    discardOrigin();
+    observer.onAbort();
+    var response = ErrorResponses.of(frontend.alloc(), HttpResponseStatus.BAD_REQUEST, cause, engine.config.pseudonym());
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    status = 400;
+    long length = response.content().readableBytes();
+    var written = frontend.write(response);
+    frontend.logAccess(startMillis, "NONE", status, length, clientRequest, "HIER_DIRECT/" + originAddress, "text/plain");
+    written.addListener(f -> frontend.exchangeDone(false));
+  }
+
   void onClientClosed() {
     if (!finished) {
       observer.onAbort();

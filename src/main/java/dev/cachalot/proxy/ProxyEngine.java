@@ -113,7 +113,11 @@ final class ProxyEngine {
         .setMaxHeaderSize(MAX_HEADER_SIZE)
         .setMaxChunkSize(64 * 1024)
         .setAllowDuplicateContentLengths(false)
-        .setValidateHeaders(true);
+        .setValidateHeaders(true)
+        // A response with a bare CR or LF line end, or a Transfer-Encoding not ending in chunked
+        // together with a Content-Length, is as ambiguous as such a request: 502, never cached.
+        .setStrictLineParsing(true)
+        .setUseRfc9112TransferEncoding(true);
   }
 
   EventLoop nextLoop() {

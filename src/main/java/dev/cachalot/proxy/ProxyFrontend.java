@@ -57,6 +57,8 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   /** The current exchange asked for the next piece of its request body. */
   private boolean contentWanted;
   private boolean draining;
+  /** The request stream is broken: close once the current answer is written. */
+  private boolean closeWhenDone;
   private boolean drainAgain;
   private final ArrayDeque<Object> inbound = new ArrayDeque<>();
 
@@ -123,6 +125,10 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     if (msg instanceof HttpRequest request) {
       onRequestHead(request);
     } else if (msg instanceof HttpContent content) {
+      if (content.decoderResult().isFailure()) {
+        onMalformedBody(content);
+        return;
+      }
       if (exchange != null) {
         contentWanted = false;
         exchange.onRequestContent(content);
@@ -132,6 +138,26 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       }
     } else {
       ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * A request body the decoder could not frame (a bad chunk size, a missing CRLF): the decoder
+   * stops there, so the rest of the connection is unreadable. The origin must never see the request
+   * completed (that is how a smuggled request would get in): the exchange discards its origin
+   * connection and answers 400, or cuts the response already under way; then the connection closes.
+   */
+  private void onMalformedBody(HttpContent content) {
+    Throwable cause = content.decoderResult().cause();
+    content.release();
+    releaseInbound();
+    closeWhenDone = true;
+    if (exchange != null) {
+      ForwardExchange broken = exchange;
+      contentWanted = false;
+      broken.onRequestMalformed("malformed request body: " + describe(cause));
+    } else if (!busy) {
+      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
   }
 
@@ -320,7 +346,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     exchange = null;
     busy = false;
     contentWanted = false;
-    if (!keepAlive || !ctx.channel().isActive()) {
+    if (!keepAlive || closeWhenDone || !ctx.channel().isActive()) {
       releaseInbound();
       ctx.close();
       return;
