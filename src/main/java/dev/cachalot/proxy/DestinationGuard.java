@@ -5,6 +5,7 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -69,6 +70,10 @@ final class DestinationGuard extends AddressResolverGroup<InetSocketAddress> {
         InetSocketAddress unresolved = (InetSocketAddress) address;
         if (!unresolved.isUnresolved()) {
           return check(unresolved, unresolved.getHostString(), promise);
+        }
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(unresolved.getHostString());
+        if (literal != null) {
+          return check(new InetSocketAddress(literal, unresolved.getPort()), unresolved.getHostString(), promise);
         }
         inner.resolve(address).addListener(f -> {
           if (!f.isSuccess()) {
