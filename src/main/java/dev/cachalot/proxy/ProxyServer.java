@@ -80,6 +80,11 @@ public final class ProxyServer implements AutoCloseable {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
+  /** Client connections open now (those counted against the connection caps). */
+  public int openClientConnections() {
+    return engine.limits.open();
+  }
+
   public Transport transport() {
     return transport;
   }

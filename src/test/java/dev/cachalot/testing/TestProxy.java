@@ -60,6 +60,11 @@ public final class TestProxy implements AutoCloseable, BeforeEachCallback, After
     return "127.0.0.1:" + port();
   }
 
+  /** Client connections the proxy has open now. */
+  public int openClientConnections() {
+    return server.openClientConnections();
+  }
+
   /** Sends every URL through this proxy (the JDK HttpClient's way). */
   public ProxySelector selector() {
     return ProxySelector.of(address());
