@@ -51,8 +51,10 @@ final class SecurityOptions {
           .withMaxConnections(maxConnections, maxConnectionsPerClient)
           .withHeaderReadTimeout(headerTimeout)
           .withAllowLinkLocal(allowLinkLocal);
-    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-      throw new UserFacingException(e.getMessage(), 2, e);
+    } catch (IllegalArgumentException e) {
+      throw new UserFacingException(e.getMessage(), 64, e); // EX_USAGE
+    } catch (java.io.UncheckedIOException e) {
+      throw new UserFacingException(e.getMessage(), 66, e); // EX_NOINPUT
     }
   }
 }

@@ -37,6 +37,8 @@ final class HeadReadTimeout {
   /** Requests whose response has not been fully written yet. */
   private int pendingResponses;
   private boolean off;
+  /** A CONNECT awaits its answer; no head timer runs meanwhile (its bytes may be tunnel data). */
+  private boolean connectPending;
   private long headStart = System.currentTimeMillis();
 
   HeadReadTimeout(ProxyEngine engine, long timeoutNanos) {
@@ -72,7 +74,7 @@ final class HeadReadTimeout {
 
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (betweenRequests && msg instanceof ByteBuf buf && buf.isReadable()) {
+        if (betweenRequests && !connectPending && msg instanceof ByteBuf buf && buf.isReadable()) {
           betweenRequests = false;
           inHead = true;
           headStart = System.currentTimeMillis();
@@ -103,8 +105,7 @@ final class HeadReadTimeout {
           pendingResponses++;
           disarm();
           if (HttpMethod.CONNECT.equals(request.method())) {
-            // The connection may become a tunnel: from here on its bytes are not HTTP.
-            off = true;
+            connectPending = true;
           }
         }
         if (msg instanceof LastHttpContent && !inHead) {
@@ -115,6 +116,14 @@ final class HeadReadTimeout {
 
       @Override
       public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (connectPending && msg instanceof HttpResponse response && response.status().code() >= 200) {
+          connectPending = false;
+          if (response.status().code() < 300) {
+            // The connection becomes a tunnel: from here on its bytes are not HTTP.
+            off = true;
+            disarm();
+          }
+        }
         if (msg instanceof LastHttpContent && pendingResponses > 0
             && !(msg instanceof HttpResponse r && r.status().code() < 200)) {
           pendingResponses--;

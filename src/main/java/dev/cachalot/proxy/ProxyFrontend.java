@@ -262,6 +262,11 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
 
   /** Answers a request without forwarding it; keeps the connection when no body must be skipped. */
   void reject(HttpRequest request, HttpResponseStatus status, String cause, long start) {
+    if (tunnelling && HttpMethod.CONNECT.equals(request.method())) {
+      // A refused CONNECT never became a tunnel: read on (otherwise the connection would hang,
+      // unread and exempt from the idle timeout, holding a connection slot for ever).
+      tunnelling = false;
+    }
     FullHttpResponse response = ErrorResponses.of(ctx.alloc(), status, cause, engine.config.pseudonym());
     respond(request, response, start);
   }

@@ -120,6 +120,17 @@ class LimitsTest {
   }
 
   @Test
+  void refusedConnectKeepsTheHeadTimerForTheNextRequest() throws Exception {
+    try (TestProxy proxy = new TestProxy(c -> c, s -> s.withHeaderReadTimeout(Duration.ofMillis(500))).start();
+        RawHttp c = RawHttp.connect(proxy.address(), T)) {
+      assertThat(c.write("CONNECT 127.0.0.1:25 HTTP/1.1\r\nHost: 127.0.0.1:25\r\n\r\n").readResponse().status())
+          .isEqualTo(403);
+      c.write("GET " + origin.url("/a") + " HTTP/1.1\r\n"); // and never finish it
+      assertThat(c.readResponse().status()).isEqualTo(408);
+    }
+  }
+
+  @Test
   void connectionsOverThePerClientCapGet503AndOthersStillWork() throws Exception {
     origin.handle("/a", r -> Response.ok("ok"));
     try (TestProxy proxy = new TestProxy(c -> c, s -> s.withMaxConnections(100, 3)).start()) {
