@@ -20,7 +20,8 @@ final class SecurityOptions {
   List<String> allow = new ArrayList<>();
 
   @Option(names = "--auth-file", paramLabel = "FILE",
-      description = "Require proxy authentication (Basic); FILE has lines user:salt:sha256hex(salt+password).")
+      description = "Require proxy authentication (Basic); FILE has lines user:salt:sha256hex(salt+password) "
+          + "or user:pbkdf2-sha256:ITERATIONS:salt:hexhash (see docs/SECURITY.md).")
   Path authFile;
 
   @Option(names = "--max-connections", paramLabel = "N",

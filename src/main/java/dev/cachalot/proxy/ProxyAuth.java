@@ -14,15 +14,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Proxy authentication (RFC 9110 §11.7.1, Basic) against a password file, one user a line:
- * {@code user:salt:sha256hex(salt + password)}; blank lines and lines starting with {@code #} are
- * skipped. Make an entry with
- * {@code printf '%s' "$SALT$PASSWORD" | sha256sum}. Credentials travel in clear text unless the
+ * Proxy authentication (RFC 9110 §11.7.1, Basic) against a password file, one user a line, either
+ * {@code user:salt:sha256hex(salt + password)} (make one with
+ * {@code printf '%s' "$SALT$PASSWORD" | sha256sum}) or, slower to brute-force if the file leaks,
+ * {@code user:pbkdf2-sha256:ITERATIONS:salt:hex(PBKDF2-HMAC-SHA256(password, salt, ITERATIONS, 256 bits))}
+ * (see {@link #pbkdf2Line}); blank lines and lines starting with {@code #} are skipped. Credentials travel in clear text unless the
  * client reaches the proxy over a trusted network: see docs/SECURITY.md.
  */
 public final class ProxyAuth {
 
-  private record Entry(byte[] salt, byte[] digest) {}
+  /** {@code iterations} is 0 for the salted SHA-256 form. */
+  private record Entry(byte[] salt, byte[] digest, int iterations) {}
 
   private final Map<String, Entry> users;
 
@@ -50,11 +52,17 @@ public final class ProxyAuth {
         continue;
       }
       String[] parts = line.split(":", -1);
+      if (parts.length == 5 && parts[1].equals("pbkdf2-sha256") && !parts[0].isEmpty()
+          && parts[2].matches("[0-9]{1,9}") && Integer.parseInt(parts[2]) >= 1000 && parts[4].matches("([0-9a-fA-F]{2}){16,64}")) {
+        users.put(parts[0], new Entry(parts[3].getBytes(StandardCharsets.UTF_8), HexFormat.of().parseHex(parts[4]),
+            Integer.parseInt(parts[2])));
+        continue;
+      }
       if (parts.length != 3 || parts[0].isEmpty() || !parts[2].matches("[0-9a-fA-F]{64}")) {
         throw new IllegalArgumentException("--auth-file " + source + " line " + number
-            + ": expected user:salt:sha256hex(salt+password)");
+            + ": expected user:salt:sha256hex(salt+password) or user:pbkdf2-sha256:ITERATIONS(>=1000):salt:hexhash");
       }
-      users.put(parts[0], new Entry(parts[1].getBytes(StandardCharsets.UTF_8), HexFormat.of().parseHex(parts[2])));
+      users.put(parts[0], new Entry(parts[1].getBytes(StandardCharsets.UTF_8), HexFormat.of().parseHex(parts[2]), 0));
     }
     if (users.isEmpty()) {
       throw new IllegalArgumentException("--auth-file " + source + ": no users");
@@ -86,8 +94,25 @@ public final class ProxyAuth {
     byte[] password = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
     // Hash even for an unknown user so that timing does not tell which users exist.
     byte[] salt = entry == null ? new byte[0] : entry.salt();
-    byte[] digest = sha256(salt, password);
+    byte[] digest = entry != null && entry.iterations() > 0
+        ? pbkdf2(decoded.substring(colon + 1), salt, entry.iterations(), entry.digest().length * 8)
+        : sha256(salt, password);
     return entry != null && MessageDigest.isEqual(digest, entry.digest()) ? user : null;
+  }
+
+  static byte[] pbkdf2(String password, byte[] salt, int iterations, int bits) {
+    try {
+      var spec = new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, iterations, bits);
+      return javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A password-file line in the PBKDF2 form, for tools and tests. */
+  public static String pbkdf2Line(String user, String salt, String password, int iterations) {
+    return user + ":pbkdf2-sha256:" + iterations + ":" + salt + ":"
+        + HexFormat.of().formatHex(pbkdf2(password, salt.getBytes(StandardCharsets.UTF_8), iterations, 256));
   }
 
   static byte[] sha256(byte[] salt, byte[] password) {

@@ -114,9 +114,18 @@ class AccessControlTest {
   }
 
   @Test
+  void pbkdf2EntriesAuthenticateToo() {
+    ProxyAuth auth = ProxyAuth.parse(List.of(ProxyAuth.pbkdf2Line("carol", "pepper", "s3cret", 10_000)), "f");
+    assertThat(auth.authenticate(basic("carol:s3cret").substring("Proxy-Authorization: ".length()))).isEqualTo("carol");
+    assertThat(auth.authenticate(basic("carol:wrong").substring("Proxy-Authorization: ".length()))).isNull();
+  }
+
+  @Test
   void badAuthFilesFailAtStartNamingTheLine() {
     assertThatThrownBy(() -> ProxyAuth.parse(List.of("alice:salt:nothex"), "f"))
         .hasMessageContaining("line 1").hasMessageContaining("user:salt:sha256hex");
     assertThatThrownBy(() -> ProxyAuth.parse(List.of("# only a comment"), "f")).hasMessageContaining("no users");
+    assertThatThrownBy(() -> ProxyAuth.parse(List.of("bob:pbkdf2-sha256:10:salt:" + "ab".repeat(32)), "f"))
+        .as("too few iterations").hasMessageContaining("line 1");
   }
 }
