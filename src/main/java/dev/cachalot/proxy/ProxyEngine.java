@@ -38,7 +38,8 @@ final class ProxyEngine {
   final Bootstrap tunnelBootstrap;
   final AccessLog accessLog;
   final MemoryStore store;
-  final CacheConfig cacheConfig;
+  /** Replaced as a whole on reload (rules, heuristic, Set-Cookie sharing); each read sees one consistent value. */
+  volatile CacheConfig cacheConfig;
   final String cacheName = "Cachalot";
   final Clock clock = Clock.systemUTC();
   final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;

@@ -1,6 +1,7 @@
 package dev.cachalot.proxy;
 
 import dev.cachalot.UserFacingException;
+import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -68,6 +69,19 @@ public final class ProxyServer implements AutoCloseable {
       throw new UserFacingException("cannot listen on " + hostPort(config.listen()) + ": " + e, 2, e);
     }
     log.info("Cachalot proxy ready on {}", hostPort(address()));
+  }
+
+  /** The cache settings in force (rules included). */
+  public CacheConfig cacheConfig() {
+    return engine.cacheConfig;
+  }
+
+  /**
+   * Hot reload: requests that start from now on use {@code cache} (rules, heuristic, Set-Cookie
+   * sharing, largest object); requests already under way finish with what they read.
+   */
+  public void cacheConfig(CacheConfig cache) {
+    engine.cacheConfig = java.util.Objects.requireNonNull(cache, "cache");
   }
 
   public InetSocketAddress address() {

@@ -103,6 +103,7 @@ final class StoringObserver implements ExchangeObserver {
         engine.store.remove(validating);
       }
     }
+    cacheStatus = verdict.rule().isPresent() ? cacheStatus.withDetail(verdict.rule().get().detail()) : cacheStatus;
     clientHeaders.add("Cache-Status", cacheStatus.format());
     return true;
   }
