@@ -38,8 +38,16 @@ final class RuleSpec {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a rule needs a name");
     }
+    try {
+      return build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("rule '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  private Rule build() {
     if (urlRegex != null && urlGlob != null) {
-      throw new IllegalArgumentException("rule '" + name + "': give url-regex or url-glob, not both");
+      throw new IllegalArgumentException("give url-regex or url-glob, not both");
     }
     Optional<UrlPattern> url = urlRegex != null ? Optional.of(UrlPattern.regex(urlRegex, ignoreCase))
         : urlGlob != null ? Optional.of(UrlPattern.glob(urlGlob, ignoreCase)) : Optional.empty();
@@ -59,14 +67,10 @@ final class RuleSpec {
       actions.add(new Action.Bypass());
     }
     if (actions.size() != 1) {
-      throw new IllegalArgumentException("rule '" + name + "' needs exactly one of default, immutable, never-cache, "
-          + "bypass; got " + actions.size());
+      throw new IllegalArgumentException("needs exactly one of default, immutable, never-cache, bypass; got "
+          + actions.size());
     }
-    try {
-      return new Rule(name, Optional.empty(), url, new LinkedHashSet<>(methods), new LinkedHashSet<>(status),
-          contentType, actions.get(0), override);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("rule '" + name + "': " + e.getMessage(), e);
-    }
+    return new Rule(name, Optional.empty(), url, new LinkedHashSet<>(methods), new LinkedHashSet<>(status),
+        contentType, actions.get(0), override);
   }
 }
