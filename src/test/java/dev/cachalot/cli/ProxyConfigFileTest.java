@@ -97,6 +97,13 @@ class ProxyConfigFileTest {
   }
 
   @Test
+  void theDocumentedExampleLoads() {
+    ProxyConfig c = parsed("--config", "docs/cachalot.example.yaml").effectiveConfig();
+    assertThat(c.listen().getPort()).isEqualTo(3142);
+    assertThat(c.cache().rules().list()).extracting(Rule::name).startsWith("debian-by-hash").contains("metrics");
+  }
+
+  @Test
   void flagsOnTheCommandLineWinOverTheFile() throws Exception {
     ProxyConfig c = parsed("--config", write(EVERYTHING).toString(), "--cache-mem", "2m", "--preset", "ubuntu",
         "--connect-ports", "443").effectiveConfig();
