@@ -2,7 +2,6 @@ package dev.cachalot.proxy;
 
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.CacheKey;
-import dev.cachalot.cache.RequestHead;
 import dev.cachalot.cache.store.MemoryStore;
 import dev.cachalot.transport.Transport;
 import io.netty.buffer.ByteBufAllocator;
@@ -101,10 +100,6 @@ final class ProxyEngine {
 
   EventLoop nextLoop() {
     return group.next();
-  }
-
-  CacheKey keyOf(RequestHead request) {
-    return CacheKey.of(request);
   }
 
   void close() {

@@ -1,5 +1,6 @@
 package dev.cachalot.proxy;
 
+import dev.cachalot.cache.CacheKey;
 import dev.cachalot.cache.CachePolicy;
 import dev.cachalot.cache.CacheStatus;
 import dev.cachalot.cache.RequestHead;
@@ -158,7 +159,7 @@ final class StoringObserver implements ExchangeObserver {
     ownChunks.clear();
     CompositeByteBuf body = engine.allocator.compositeDirectBuffer(Math.max(2, chunks.size()));
     body.addComponents(true, chunks);
-    CachedResponse entry = new CachedResponse(engine.keyOf(request), variant, meta, body.asReadOnly());
+    CachedResponse entry = new CachedResponse(CacheKey.of(request), variant, meta, body.asReadOnly());
     engine.store.put(entry);
     if (fill != null) {
       fill.complete(entry);
