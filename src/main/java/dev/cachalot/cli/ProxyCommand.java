@@ -1,5 +1,6 @@
 package dev.cachalot.cli;
 
+import dev.cachalot.admin.AdminServer;
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.proxy.ProxyConfig;
 import dev.cachalot.proxy.ProxyServer;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
 final class ProxyCommand implements Callable<Integer> {
 
   @Mixin LoggingOptions logging;
+  @Mixin ObservabilityOptions observability;
 
   @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
       description = "Address to listen on (default: ${DEFAULT-VALUE}). Listening beyond loopback exposes the proxy.",
@@ -33,7 +35,7 @@ final class ProxyCommand implements Callable<Integer> {
   List<Integer> connectPorts;
 
   @Option(names = "--access-log", paramLabel = "FILE",
-      description = "Write the access log (Squid native format) to FILE instead of stdout.")
+      description = "Write the access log to FILE instead of stdout (format: --access-log-format).")
   Path accessLog;
 
   @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -78,7 +80,8 @@ final class ProxyCommand implements Callable<Integer> {
             .withMaxObjectBytes(cacheMaxObject)
             .withHeuristic(heuristicPercent / 100.0, heuristicMax)
             .withStoreSetCookie(shareSetCookie));
-    try (ProxyServer server = ProxyServer.start(config)) {
+    try (ProxyServer server = ProxyServer.start(config, observability.observability(listen));
+        AdminServer admin = observability.startAdmin(server)) {
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cachalot-shutdown"));
       server.awaitClose();
     }
