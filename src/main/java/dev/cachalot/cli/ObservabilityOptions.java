@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -35,6 +37,9 @@ final class ObservabilityOptions {
       defaultValue = "squid")
   AccessLogFormat accessLogFormat;
 
+  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+
+  private static final org.slf4j.Logger log = LoggerFactory.getLogger(ObservabilityOptions.class);
   private ProxyMetrics metrics;
 
   /** What the proxy reports to; call before starting it. Turns the trace logger on if asked. */
@@ -50,9 +55,25 @@ final class ObservabilityOptions {
     return new Observability(metrics == null ? ProxyListener.NONE : metrics, accessLogFormat);
   }
 
-  /** Starts the admin endpoint for {@code server}, or returns null when it is off. */
+  /**
+   * Starts the admin endpoint for {@code server}, or returns null when it is off. When the default
+   * port is taken (a second proxy on the same machine, a test), the proxy still runs, with a warning;
+   * an address given with --admin must work.
+   */
   AdminServer startAdmin(ProxyServer server) {
-    return metrics == null ? null : AdminServer.start(admin, metrics.watchTiers(server::tiers));
+    if (metrics == null) {
+      return null;
+    }
+    try {
+      return AdminServer.start(admin, metrics.watchTiers(server::tiers));
+    } catch (UserFacingException e) {
+      if (mixee != null && mixee.commandLine() != null
+          && mixee.commandLine().getParseResult().hasMatchedOption("--admin")) {
+        throw e;
+      }
+      log.warn("{}; running without the admin endpoint", e.getMessage());
+      return null;
+    }
   }
 
   static final class AdminAddress implements ITypeConverter<InetSocketAddress> {

@@ -2,7 +2,7 @@ package dev.cachalot.proxy;
 
 /**
  * What the proxy tells an observer (metrics, the admin dashboard) as it works. Every method is
- * called on an event loop or Logback-free hot path: implementations must be cheap, non-blocking and
+ * called on an event loop, once per event: implementations must be cheap, non-blocking and
  * thread-safe. {@link #NONE} ignores everything.
  */
 public interface ProxyListener {
