@@ -30,7 +30,11 @@ final class AdminHarness implements AutoCloseable {
   private final HttpClient direct;
 
   AdminHarness() {
-    proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)),
+    this(java.util.function.UnaryOperator.identity());
+  }
+
+  AdminHarness(java.util.function.UnaryOperator<ProxyConfig> customizer) {
+    proxy = ProxyServer.start(customizer.apply(ProxyConfig.defaults()).withListen(new InetSocketAddress("127.0.0.1", 0)),
         new Observability(metrics, AccessLogFormat.SQUID));
     admin = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), metrics.watchTiers(proxy::tiers));
     viaProxy = HttpClient.newBuilder().executor(executor).proxy(ProxySelector.of(proxy.address()))
