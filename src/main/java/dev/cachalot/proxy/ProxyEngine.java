@@ -2,7 +2,6 @@ package dev.cachalot.proxy;
 
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.CacheKey;
-import dev.cachalot.cache.RequestHead;
 import dev.cachalot.cache.store.MemoryStore;
 import dev.cachalot.transport.Transport;
 import io.netty.buffer.ByteBufAllocator;
@@ -113,10 +112,6 @@ final class ProxyEngine {
   /** What each cache tier holds now (the admin endpoint's gauges). */
   java.util.List<TierSize> tiers() {
     return java.util.List.of(new TierSize("memory", store.entryCount(), store.weightedBytes()));
-  }
-
-  CacheKey keyOf(RequestHead request) {
-    return CacheKey.of(request);
   }
 
   void close() {
