@@ -69,7 +69,7 @@ final class AdminHarness implements AutoCloseable {
    * last byte was written, which can be just after the client has read it.
    */
   Map<String, Object> statsWhen(Predicate<Map<String, Object>> ready) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     Map<String, Object> stats = stats();
     while (!ready.test(stats) && System.nanoTime() < deadline) {
       Thread.sleep(20);

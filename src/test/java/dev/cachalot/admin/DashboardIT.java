@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -96,29 +97,24 @@ class DashboardIT {
     }
 
     try {
-      wait.until(d -> text("total-requests").equals("6") && text("total-hits").equals("4")
-          && rows().size() == 6);
-      assertThat(text("total-misses")).isEqualTo("2");
-      assertThat(text("hit-ratio")).isEqualTo("66.7 %");
+      // One snapshot of the page per look: it redraws every second, so element handles would go stale.
+      Map<String, Object> page = wait.until(d -> {
+        Map<String, Object> snapshot = snapshot();
+        return "6".equals(snapshot.get("requests")) && "4".equals(snapshot.get("hits"))
+            && ((List<?>) snapshot.get("rows")).size() == 6 ? snapshot : null;
+      });
+      assertThat(page).containsEntry("misses", "2").containsEntry("ratio", "66.7 %").containsEntry("memory", "2")
+          .containsEntry("painted", Boolean.TRUE);
 
-      List<WebElement> recent = rows();
-      assertThat(recent.get(0).getDomAttribute("data-result")).isEqualTo("TCP_MEM_HIT");
-      assertThat(recent.get(0).getText()).contains(origin.url("/two")).contains("TCP_MEM_HIT").contains("GET");
-      assertThat(recent.get(5).getText()).contains(origin.url("/one")).contains("TCP_MISS");
+      List<List<String>> rows = rows(page, "rows");
+      assertThat(rows.get(0).get(0)).isEqualTo("TCP_MEM_HIT");
+      assertThat(rows.get(0).get(1)).contains(origin.url("/two")).contains("TCP_MEM_HIT").contains("GET");
+      assertThat(rows.get(5).get(1)).contains(origin.url("/one")).contains("TCP_MISS");
 
-      List<WebElement> top = browser.findElements(By.cssSelector("#top-urls tbody tr"));
+      List<List<String>> top = rows(page, "top");
       assertThat(top).hasSize(2);
-      assertThat(top.get(0).getText()).contains(origin.url("/one"));
-      assertThat(top.get(0).findElement(By.cssSelector(".hits")).getText()).isEqualTo("3");
-
-      WebElement memory = browser.findElement(By.cssSelector("#tiers [data-tier=memory]"));
-      assertThat(memory.findElement(By.cssSelector(".tier-entries")).getText()).isEqualTo("2");
-
-      // The chart is drawn: some pixels of the canvas are not transparent.
-      Object painted = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
-          "var c = document.getElementById('chart'); var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-              + "for (var i = 3; i < d.length; i += 4) { if (d[i] > 0) return true; } return false;");
-      assertThat(painted).isEqualTo(Boolean.TRUE);
+      assertThat(top.get(0)).containsExactly(origin.url("/one"), "3");
+      assertThat(top.get(1)).containsExactly(origin.url("/two"), "1");
     } finally {
       screenshot();
     }
@@ -128,8 +124,26 @@ class DashboardIT {
     return browser.findElement(By.id(id)).getText().trim();
   }
 
-  private List<WebElement> rows() {
-    return browser.findElements(By.cssSelector("#recent tbody tr[data-result]"));
+  /** What the page shows, read in one script so that it is consistent. */
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> snapshot() {
+    return (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+        "var t = function (id) { return document.getElementById(id).textContent.trim(); };"
+            + "var all = function (q) { return Array.prototype.slice.call(document.querySelectorAll(q)); };"
+            + "var c = document.getElementById('chart'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data,"
+            + "    painted = false;"
+            + "for (var i = 3; i < d.length; i += 4) { if (d[i] > 0) { painted = true; break; } }"
+            + "var memory = document.querySelector('#tiers [data-tier=memory] .tier-entries');"
+            + "return { requests: t('total-requests'), hits: t('total-hits'), misses: t('total-misses'),"
+            + "  ratio: t('hit-ratio'), memory: memory ? memory.textContent : null, painted: painted,"
+            + "  rows: all('#recent tbody tr[data-result]').map(function (r) { return [r.dataset.result, r.innerText]; }),"
+            + "  top: all('#top-urls tbody tr:not(.empty-row)').map(function (r) {"
+            + "    return [r.querySelector('.url').textContent, r.querySelector('.hits').textContent]; }) };");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<List<String>> rows(Map<String, Object> page, String name) {
+    return (List<List<String>>) page.get(name);
   }
 
   private void screenshot() throws Exception {

@@ -6,6 +6,14 @@
   var $ = function (id) { return document.getElementById(id); };
   var lastRecentTime = 0;
   var latest = null;
+  var shown = {};  // what each table shows now, so that an unchanged one is left alone (and selectable)
+
+  function changed(part, data) {
+    var sig = JSON.stringify(data);
+    if (shown[part] === sig) return false;
+    shown[part] = sig;
+    return true;
+  }
 
   function bytes(n) {
     var units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -62,6 +70,7 @@
   }
 
   function renderTiers(tiers) {
+    if (!changed("tiers", tiers)) return;
     var box = $("tiers");
     box.textContent = "";
     if (!tiers.length) { box.appendChild(el("p", "empty", "no tiers reported")); return; }
@@ -85,6 +94,7 @@
   }
 
   function renderTop(top) {
+    if (!changed("top", top)) return;
     var body = $("top-urls").tBodies[0];
     body.textContent = "";
     if (!top.length) {
@@ -104,6 +114,7 @@
   }
 
   function renderRecent(recent) {
+    if (!changed("recent", recent)) return;
     var body = $("recent").tBodies[0];
     var newest = recent.length ? recent[0].time : 0;
     set("recent-count", recent.length ? "newest first · " + recent.length + " shown" : "");
