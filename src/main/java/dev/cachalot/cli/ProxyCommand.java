@@ -1,5 +1,6 @@
 package dev.cachalot.cli;
 
+import dev.cachalot.admin.AdminServer;
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.proxy.ProxyConfig;
 import dev.cachalot.proxy.ProxyServer;
@@ -42,6 +43,7 @@ final class ProxyCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ProxyCommand.class);
 
   @Mixin LoggingOptions logging;
+  @Mixin ObservabilityOptions observability;
 
   @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
       description = "Address to listen on (default: ${DEFAULT-VALUE}). Listening beyond loopback exposes the proxy.",
@@ -53,7 +55,7 @@ final class ProxyCommand implements Callable<Integer> {
   List<Integer> connectPorts;
 
   @Option(names = "--access-log", paramLabel = "FILE",
-      description = "Write the access log (Squid native format) to FILE instead of stdout.")
+      description = "Write the access log to FILE instead of stdout (format: --access-log-format).")
   Path accessLog;
 
   @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -105,7 +107,8 @@ final class ProxyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProxyConfig config = effectiveConfig();
-    try (ProxyServer server = ProxyServer.start(config)) {
+    try (ProxyServer server = ProxyServer.start(config, observability.observability(listen));
+        AdminServer admin = observability.startAdmin(server)) {
       if (configFile != null) {
         reloader = reloaderFor(server);
         Hangup.onHangup(reloader::reload);

@@ -59,7 +59,11 @@ final class CacheFront {
         .filter(entry -> Vary.matches(entry.meta(), request))
         .max(Comparator.comparing(entry -> entry.meta().responseTime()));
     Decision decision = CachePolicy.decide(request, selected.map(CachedResponse::meta), now, engine.cacheConfig);
-    log.debug("{} {}: {} ({})", request.method(), request.uri(), decision.kind(), decision.reason());
+    if (Trace.on()) {
+      Trace.event("cache {} {}: {} ({})", request.method(), request.uri(), decision.kind(), decision.reason());
+    } else {
+      log.debug("{} {}: {} ({})", request.method(), request.uri(), decision.kind(), decision.reason());
+    }
     switch (decision.kind()) {
       case FRESH, STALE -> {
         CacheStatus status = CacheStatus.hit(engine.cacheName, decision.ttlSeconds().orElse(0));

@@ -27,15 +27,20 @@ public final class ProxyServer implements AutoCloseable {
   private Channel serverChannel;
   private boolean closed;
 
-  private ProxyServer(ProxyConfig config) {
+  private ProxyServer(ProxyConfig config, Observability observability) {
     this.config = config;
     this.group = transport.newGroup(config.ioThreads(), new DefaultThreadFactory("cachalot-io", true));
-    this.engine = new ProxyEngine(config, transport, group);
+    this.engine = new ProxyEngine(config, transport, group, observability);
   }
 
   /** Binds the listening socket; when this returns, connections are accepted. */
   public static ProxyServer start(ProxyConfig config) {
-    ProxyServer server = new ProxyServer(config);
+    return start(config, Observability.DEFAULT);
+  }
+
+  /** As {@link #start(ProxyConfig)}, reporting to {@code observability}'s listener. */
+  public static ProxyServer start(ProxyConfig config, Observability observability) {
+    ProxyServer server = new ProxyServer(config, observability);
     try {
       server.bind();
       return server;
@@ -86,6 +91,11 @@ public final class ProxyServer implements AutoCloseable {
 
   public InetSocketAddress address() {
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** What each cache tier holds now. */
+  public java.util.List<TierSize> tiers() {
+    return engine.tiers();
   }
 
   public Transport transport() {
