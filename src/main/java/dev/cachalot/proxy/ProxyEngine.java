@@ -2,7 +2,6 @@ package dev.cachalot.proxy;
 
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.CacheKey;
-import dev.cachalot.cache.RequestHead;
 import dev.cachalot.cache.store.MemoryStore;
 import dev.cachalot.transport.Transport;
 import io.netty.buffer.ByteBufAllocator;
@@ -37,8 +36,10 @@ final class ProxyEngine {
   final OriginPool pool;
   final Bootstrap tunnelBootstrap;
   final AccessLog accessLog;
+  final ProxyListener listener;
   final MemoryStore store;
-  final CacheConfig cacheConfig;
+  /** Replaced as a whole on reload (rules, heuristic, Set-Cookie sharing); each read sees one consistent value. */
+  volatile CacheConfig cacheConfig;
   final String cacheName = "Cachalot";
   final Clock clock = Clock.systemUTC();
   final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
@@ -52,12 +53,18 @@ final class ProxyEngine {
   private final EventLoopGroup group;
   private final DestinationGuard resolver;
 
-  @SuppressWarnings("unchecked")
   ProxyEngine(ProxyConfig config, Transport transport, EventLoopGroup group) {
-    this(config, SecurityConfig.defaults(), transport, group);
+    this(config, transport, group, Observability.DEFAULT, SecurityConfig.defaults());
   }
 
-  ProxyEngine(ProxyConfig config, SecurityConfig security, Transport transport, EventLoopGroup group) {
+  ProxyEngine(ProxyConfig config, Transport transport, EventLoopGroup group, Observability observability) {
+    this(config, transport, group, observability, SecurityConfig.defaults());
+  }
+
+  @SuppressWarnings("unchecked")
+  ProxyEngine(ProxyConfig config, Transport transport, EventLoopGroup group, Observability observability,
+      SecurityConfig security) {
+    this.listener = observability.listener();
     this.config = config;
     this.security = security;
     this.access = new ClientAccess(security);
@@ -89,7 +96,7 @@ final class ProxyEngine {
     }), config.maxConnectionsPerOrigin(), config.connectTimeout());
     this.tunnelBootstrap = base.clone().option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    this.accessLog = AccessLog.open(config.accessLog());
+    this.accessLog = AccessLog.open(config.accessLog(), observability);
   }
 
   void initClientChannel(Channel ch) {
@@ -99,6 +106,8 @@ final class ProxyEngine {
       ch.pipeline().addLast(new ConnectionLimits.Refuse(refusal, this));
       return;
     }
+    listener.connectionOpened();
+    ch.closeFuture().addListener(f -> listener.connectionClosed());
     ClientPipeline.init(ch.pipeline(), this);
   }
 
@@ -124,8 +133,9 @@ final class ProxyEngine {
     return group.next();
   }
 
-  CacheKey keyOf(RequestHead request) {
-    return CacheKey.of(request);
+  /** What each cache tier holds now (the admin endpoint's gauges). */
+  java.util.List<TierSize> tiers() {
+    return java.util.List.of(new TierSize("memory", store.entryCount(), store.weightedBytes()));
   }
 
   void close() {

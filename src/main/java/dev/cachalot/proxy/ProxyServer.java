@@ -1,6 +1,7 @@
 package dev.cachalot.proxy;
 
 import dev.cachalot.UserFacingException;
+import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -26,20 +27,30 @@ public final class ProxyServer implements AutoCloseable {
   private Channel serverChannel;
   private boolean closed;
 
-  private ProxyServer(ProxyConfig config, SecurityConfig security) {
+  private ProxyServer(ProxyConfig config, Observability observability, SecurityConfig security) {
     this.config = config;
     this.group = transport.newGroup(config.ioThreads(), new DefaultThreadFactory("cachalot-io", true));
-    this.engine = new ProxyEngine(config, security, transport, group);
-  }
-
-  /** Binds the listening socket with {@link SecurityConfig#defaults()}. */
-  public static ProxyServer start(ProxyConfig config) {
-    return start(config, SecurityConfig.defaults());
+    this.engine = new ProxyEngine(config, transport, group, observability, security);
   }
 
   /** Binds the listening socket; when this returns, connections are accepted. */
+  public static ProxyServer start(ProxyConfig config) {
+    return start(config, Observability.DEFAULT, SecurityConfig.defaults());
+  }
+
+  /** As {@link #start(ProxyConfig)}, reporting to {@code observability}'s listener. */
+  public static ProxyServer start(ProxyConfig config, Observability observability) {
+    return start(config, observability, SecurityConfig.defaults());
+  }
+
+  /** As {@link #start(ProxyConfig)}, with access control and limits from {@code security}. */
   public static ProxyServer start(ProxyConfig config, SecurityConfig security) {
-    ProxyServer server = new ProxyServer(config, security);
+    return start(config, Observability.DEFAULT, security);
+  }
+
+  /** Binds the listening socket with every setting given. */
+  public static ProxyServer start(ProxyConfig config, Observability observability, SecurityConfig security) {
+    ProxyServer server = new ProxyServer(config, observability, security);
     try {
       server.bind();
       return server;
@@ -76,6 +87,19 @@ public final class ProxyServer implements AutoCloseable {
     log.info("Cachalot proxy ready on {}", hostPort(address()));
   }
 
+  /** The cache settings in force (rules included). */
+  public CacheConfig cacheConfig() {
+    return engine.cacheConfig;
+  }
+
+  /**
+   * Hot reload: requests that start from now on use {@code cache} (rules, heuristic, Set-Cookie
+   * sharing, largest object); requests already under way finish with what they read.
+   */
+  public void cacheConfig(CacheConfig cache) {
+    engine.cacheConfig = java.util.Objects.requireNonNull(cache, "cache");
+  }
+
   public InetSocketAddress address() {
     return (InetSocketAddress) serverChannel.localAddress();
   }
@@ -83,6 +107,11 @@ public final class ProxyServer implements AutoCloseable {
   /** Client connections open now (those counted against the connection caps). */
   public int openClientConnections() {
     return engine.limits.open();
+  }
+
+  /** What each cache tier holds now. */
+  public java.util.List<TierSize> tiers() {
+    return engine.tiers();
   }
 
   public Transport transport() {
