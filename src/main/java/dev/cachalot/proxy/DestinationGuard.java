@@ -134,6 +134,24 @@ final class DestinationGuard extends AddressResolverGroup<InetSocketAddress> {
     return null;
   }
 
+  /**
+   * SSRF to the proxy host: a client that is not itself on this host must not reach services bound
+   * to the host's loopback interface (the admin endpoint, databases, ...) through the proxy (as
+   * Squid's default "deny to_localhost"). Checked on the connected origin address, before the
+   * request is written. Null when allowed.
+   */
+  static String loopbackRefusal(java.net.InetAddress client, SocketAddress connected) {
+    if (client == null || client.isLoopbackAddress()) {
+      return null;
+    }
+    if (connected instanceof InetSocketAddress remote && remote.getAddress() != null
+        && (remote.getAddress().isLoopbackAddress() || remote.getAddress().isAnyLocalAddress())) {
+      return "destination " + remote.getAddress().getHostAddress() + " is this host's loopback interface;"
+          + " only clients on this host may reach it";
+    }
+    return null;
+  }
+
   private boolean isOwnAddress(InetAddress ip, int port) {
     for (InetSocketAddress own : ownAddresses.get()) {
       if (own.getPort() != port) {

@@ -112,6 +112,12 @@ final class ForwardExchange implements OriginListener {
       engine.pool.release(channel);
       return;
     }
+    String loopback = DestinationGuard.loopbackRefusal(frontend.clientInetAddress(), channel.remoteAddress());
+    if (loopback != null) {
+      engine.pool.release(channel); // unused and clean
+      failBeforeResponse(new DestinationGuard.Refused(loopback, false));
+      return;
+    }
     origin = channel;
     if (Trace.on()) {
       Trace.event("origin {} ready after {} ms ({})", target.originKey(), Trace.millisSince(originRequestNanos), channel);

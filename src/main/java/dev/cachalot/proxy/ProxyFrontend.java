@@ -269,6 +269,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       // A refused CONNECT never became a tunnel: read on (otherwise the connection would hang,
       // unread and exempt from the idle timeout, holding a connection slot for ever).
       tunnelling = false;
+      drain(); // reading resumes once the queue is short (also when refused later, from the connect listener)
     }
     FullHttpResponse response = ErrorResponses.of(ctx.alloc(), status, cause, engine.config.pseudonym());
     respond(request, response, start);
@@ -307,6 +308,11 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   public void logAccess(long start, String result, int status, long bytes, HttpRequest request, String hierarchy,
       String contentType) {
     engine.accessLog.record(start, clientAddress(), result, status, bytes, request, hierarchy, contentType);
+  }
+
+  @Override
+  public java.net.InetAddress clientInetAddress() {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
   }
 
   String clientAddress() {

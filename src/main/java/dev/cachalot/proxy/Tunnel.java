@@ -66,6 +66,12 @@ final class Tunnel {
         origin.close();
         return;
       }
+      String loopback = DestinationGuard.loopbackRefusal(frontend.clientInetAddress(), origin.remoteAddress());
+      if (loopback != null) {
+        origin.close();
+        frontend.reject(connect, HttpResponseStatus.FORBIDDEN, loopback, start);
+        return;
+      }
       FullHttpResponse established = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, ESTABLISHED);
       ctx.writeAndFlush(established).addListener(w -> {
         if (!w.isSuccess()) {

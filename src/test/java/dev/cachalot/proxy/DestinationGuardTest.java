@@ -122,6 +122,46 @@ class DestinationGuardTest {
     }
   }
 
+  /** Some address of this host that is not loopback (an interface such as eth0), or null. */
+  private static InetAddress nonLoopbackLocalAddress() throws Exception {
+    for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      if (!nif.isUp() || nif.isLoopback()) {
+        continue;
+      }
+      for (InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+        if (a instanceof java.net.Inet4Address && !a.isLinkLocalAddress()) {
+          return a;
+        }
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void remoteClientsCannotReachThisHostsLoopbackServices() throws Exception {
+    InetAddress lan = nonLoopbackLocalAddress();
+    org.junit.jupiter.api.Assumptions.assumeTrue(lan != null, "needs a non-loopback interface");
+    try (dev.cachalot.testing.TestOrigin origin = new dev.cachalot.testing.TestOrigin().start();
+        ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("0.0.0.0", 0)),
+            SecurityConfig.defaults().withAllow(List.of(Cidr.LOOPBACK_V4, Cidr.parse(lan.getHostAddress() + "/32"))))) {
+      origin.handle("/admin", r -> dev.cachalot.testing.TestOrigin.Response.ok("secret"));
+      int port = proxy.address().getPort();
+      String get = "GET " + origin.url("/admin") + " HTTP/1.1\r\nHost: x\r\n\r\n";
+      try (RawHttp local = RawHttp.connect(new InetSocketAddress("127.0.0.1", port), T)) {
+        assertThat(local.write(get).readResponse().bodyText()).as("a client on this host may").isEqualTo("secret");
+      }
+      try (RawHttp remote = RawHttp.connect(new InetSocketAddress(lan, port), T)) {
+        RawHttp.Response r = remote.write(get.replace("/admin", "/admin?from=remote")).readResponse();
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.bodyText()).contains("loopback");
+        RawHttp.Response connect = remote.write("CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\n")
+            .readResponse();
+        assertThat(connect.status()).as("refused before or after connecting").isIn(403, 502);
+      }
+      assertThat(origin.requests("/admin")).isEqualTo(1);
+    }
+  }
+
   @Test
   void requestToTheProxyItselfIs508() {
     try (TestProxy proxy = new TestProxy().start(); RawHttp c = RawHttp.connect(proxy.address(), T)) {
