@@ -109,9 +109,11 @@ final class ProxyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProxyConfig config = effectiveConfig();
-    try (ProxyServer server = ProxyServer.start(config, observability.observability(listen),
-        security.toConfig());
-        AdminServer admin = observability.startAdmin(server)) {
+    // Options outside ProxyConfig (admin, trace, access control) come from the file too.
+    ProxyCommand options = configFile == null ? this : merged(ConfigFile.load(configFile, optionKeys()));
+    try (ProxyServer server = ProxyServer.start(config, options.observability.observability(config.listen()),
+        options.security.toConfig());
+        AdminServer admin = options.observability.startAdmin(server)) {
       if (configFile != null) {
         reloader = reloaderFor(server);
         Hangup.onHangup(reloader::reload);
