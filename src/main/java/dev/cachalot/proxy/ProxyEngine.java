@@ -3,10 +3,17 @@ package dev.cachalot.proxy;
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.CacheKey;
 import dev.cachalot.cache.RequestHead;
+import dev.cachalot.UserFacingException;
+import dev.cachalot.cache.store.DiskStore;
 import dev.cachalot.cache.store.MemoryStore;
+import dev.cachalot.cache.store.Store;
+import dev.cachalot.cache.store.TieredStore;
 import dev.cachalot.transport.Transport;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +44,7 @@ final class ProxyEngine {
   final OriginPool pool;
   final Bootstrap tunnelBootstrap;
   final AccessLog accessLog;
-  final MemoryStore store;
+  final Store store;
   final CacheConfig cacheConfig;
   final String cacheName = "Cachalot";
   final Clock clock = Clock.systemUTC();
@@ -52,7 +59,7 @@ final class ProxyEngine {
     this.config = config;
     this.transport = transport;
     this.group = group;
-    this.store = new MemoryStore(config.cacheMemBytes());
+    this.store = openStore(config);
     this.cacheConfig = config.cache();
     this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
         .datagramChannelType((Class<? extends DatagramChannel>) transport.datagramChannel())
@@ -79,7 +86,27 @@ final class ProxyEngine {
     this.accessLog = AccessLog.open(config.accessLog());
   }
 
+  /** Memory only, or memory in front of the cache directory. */
+  private static Store openStore(ProxyConfig config) {
+    MemoryStore memory = new MemoryStore(config.cacheMemBytes());
+    if (config.cacheDir().isEmpty()) {
+      return memory;
+    }
+    try {
+      DiskStore disk = DiskStore.open(config.cacheDir().get(), config.cacheDiskBytes(), false);
+      return new TieredStore(memory, disk, ByteBufAllocator.DEFAULT);
+    } catch (java.io.IOException e) {
+      memory.close();
+      throw new UserFacingException("cannot use cache directory " + config.cacheDir().get() + ": " + e.getMessage()
+          + " (choose another with --cache-dir, or --cache-dir none for memory only)", 2, e);
+    }
+  }
+
+  /** Client connections, for a graceful shutdown. */
+  final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+
   void initClientChannel(Channel ch) {
+    clients.add(ch);
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     ClientPipeline.init(ch.pipeline(), this);
   }
@@ -104,6 +131,20 @@ final class ProxyEngine {
 
   CacheKey keyOf(RequestHead request) {
     return CacheKey.of(request);
+  }
+
+  /** Closes client connections that are between requests; returns how many connections remain. */
+  int closeIdleClients() {
+    for (Channel ch : clients) {
+      ch.eventLoop().execute(() -> {
+        ProxyFrontend frontend = ch.pipeline().get(ProxyFrontend.class);
+        boolean idle = frontend != null ? frontend.isIdle() : ch.pipeline().get(FirstLineSniffer.class) != null;
+        if (idle) {
+          ch.close();
+        }
+      });
+    }
+    return clients.size();
   }
 
   void close() {

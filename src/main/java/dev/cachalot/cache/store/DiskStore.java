@@ -1,0 +1,498 @@
+package dev.cachalot.cache.store;
+
+import dev.cachalot.cache.CacheKey;
+import dev.cachalot.cache.StoredResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stored responses in a directory, one file per variant, bounded in bytes. Every method blocks on
+ * file I/O: callers run them on their own threads (see {@link TieredStore}), never on an event loop.
+ *
+ * <p>Layout: {@code DIR/lock} (held while a process uses the directory), {@code DIR/tmp/} (entries
+ * being written), {@code DIR/v1/ab/cd/abcd...} (complete entries). A file's name is the SHA-256 of
+ * its primary key and variant in hex, fanned out by its first two byte pairs: nothing from a URL
+ * ever becomes part of a path. The format of a file is described in {@link EntryFile}.
+ *
+ * <p>Crash safety: an entry is written to {@code tmp/}, then renamed into place atomically, so a
+ * reader sees either the whole previous file or the whole new one, never a partial write by this
+ * process; a crash leaves at most stray temporary files, deleted at the next start. Each file
+ * carries its body length and the body's CRC32; a file whose size or checksum does not match (a
+ * torn write after power loss, a disk error, tampering) is deleted when read and never served.
+ *
+ * <p>fsync policy: by default entries are not fsynced. A process crash (even {@code kill -9})
+ * loses nothing already renamed, since the data is in the kernel's page cache; a power loss or
+ * kernel crash may lose recent entries or leave them torn, which the length and CRC checks detect.
+ * A cache can always refetch, so durability is traded for throughput. With {@code fsync} set, each
+ * entry's data is forced to the device before the rename (the directory itself is not synced).
+ *
+ * <p>Index: in memory, rebuilt at start from each file's header block (key, variant, body length),
+ * never from bodies. Eviction is least-recently-used by an access time kept in the index (at
+ * start, a file's response time), and brings the directory down to 90% of its bound.
+ */
+public final class DiskStore implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DiskStore.class);
+  private static final int SUMMARY_READ = 4096;
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final Path root;
+  private final Path entries;
+  private final Path tmp;
+  private final long maxBytes;
+  private final boolean fsync;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final ConcurrentHashMap<String, IndexEntry> index = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<CacheKey, Set<String>> byKey = new ConcurrentHashMap<>();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong tmpCounter = new AtomicLong();
+  private final AtomicLong clock = new AtomicLong();
+
+  private static final class IndexEntry {
+    final CacheKey key;
+    final String variant;
+    final long size;
+    volatile long lastUsed;
+
+    IndexEntry(CacheKey key, String variant, long size, long lastUsed) {
+      this.key = key;
+      this.variant = variant;
+      this.size = size;
+      this.lastUsed = lastUsed;
+    }
+  }
+
+  /** The directory is in use by another process (or another store in this one). */
+  public static final class LockedException extends IOException {
+    public LockedException(Path dir) {
+      super("cache directory " + dir + " is in use by a running proxy (lock held on " + dir.resolve("lock") + ")");
+    }
+  }
+
+  private DiskStore(Path root, long maxBytes, boolean fsync, FileChannel lockChannel, FileLock lock) {
+    this.root = root;
+    this.entries = root.resolve("v1");
+    this.tmp = root.resolve("tmp");
+    this.maxBytes = maxBytes;
+    this.fsync = fsync;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Opens (creating when needed) and locks a cache directory, and rebuilds the index from it.
+   *
+   * @throws LockedException when another store holds the directory
+   */
+  public static DiskStore open(Path dir, long maxBytes, boolean fsync) throws IOException {
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("--cache-disk must be positive, got " + maxBytes + " bytes");
+    }
+    Path root = dir.toAbsolutePath();
+    Files.createDirectories(root);
+    FileChannel channel = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new LockedException(root);
+    }
+    DiskStore store = new DiskStore(root, maxBytes, fsync, channel, lock);
+    try {
+      store.rebuild();
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /** True when some process holds the directory's lock file. */
+  public static boolean isLocked(Path dir) throws IOException {
+    Path lockFile = dir.resolve("lock");
+    if (!Files.exists(lockFile)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        return true;
+      }
+      lock.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    }
+  }
+
+  private void rebuild() throws IOException {
+    long started = System.nanoTime();
+    Files.createDirectories(entries);
+    Files.createDirectories(tmp);
+    try (DirectoryStream<Path> stray = Files.newDirectoryStream(tmp)) {
+      for (Path p : stray) {
+        Files.deleteIfExists(p);
+      }
+    }
+    List<Path> fans = new ArrayList<>();
+    try (DirectoryStream<Path> top = Files.newDirectoryStream(entries)) {
+      top.forEach(fans::add);
+    }
+    fans.parallelStream().forEach(fan -> {
+      try (DirectoryStream<Path> second = Files.newDirectoryStream(fan)) {
+        for (Path dir : second) {
+          try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+              indexFile(file);
+            }
+          }
+        }
+      } catch (IOException e) {
+        log.warn("cannot read cache directory {}: {}", fan, e.toString());
+      }
+    });
+    log.info("disk cache {}: {} entries, {} bytes (bound {}), indexed in {} ms", root, index.size(), bytes.get(),
+        maxBytes, (System.nanoTime() - started) / 1_000_000);
+    if (bytes.get() > maxBytes) {
+      evict();
+    }
+  }
+
+  private void indexFile(Path file) {
+    String name = file.getFileName().toString();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.allocate(SUMMARY_READ);
+      readFully(ch, b, 0);
+      b.flip();
+      EntryFile.Summary summary;
+      try {
+        summary = EntryFile.summary(b);
+      } catch (BufferUnderflowException e) {
+        b = ByteBuffer.allocate((int) Math.min(ch.size(), EntryFile.PREFIX + (long) EntryFile.MAX_HEADER));
+        readFully(ch, b, 0);
+        summary = EntryFile.summary(b.flip());
+      }
+      if (ch.size() != summary.fileLength() || !name.equals(fileName(summary.key(), summary.variant()))) {
+        throw new EntryFile.CorruptEntryException("size or name does not match the header");
+      }
+      add(name, new IndexEntry(summary.key(), summary.variant(), summary.fileLength(), clock.incrementAndGet()));
+    } catch (EntryFile.CorruptEntryException | BufferUnderflowException e) {
+      log.warn("removing corrupt cache entry {}: {}", file, e.getMessage());
+      deleteQuietly(file);
+    } catch (IOException e) {
+      log.warn("cannot read cache entry {}: {}", file, e.toString());
+    }
+  }
+
+  /** The variant names of a URI stored here. */
+  public Set<String> variantNames(CacheKey key) {
+    Set<String> names = byKey.get(key);
+    return names == null ? Set.of() : Set.copyOf(names);
+  }
+
+  /**
+   * Reads the named variants of a URI (all of them when {@code variants} is null) into buffers from
+   * {@code alloc}, which the caller owns. Missing, torn or corrupt files are dropped from the index
+   * (and the directory) and left out.
+   */
+  public List<CachedResponse> read(CacheKey key, Set<String> variants, ByteBufAllocator alloc) {
+    List<CachedResponse> found = new ArrayList<>();
+    for (String variant : variants == null ? variantNames(key) : variants) {
+      CachedResponse entry = read(key, variant, alloc);
+      if (entry != null) {
+        found.add(entry);
+      }
+    }
+    return found;
+  }
+
+  private CachedResponse read(CacheKey key, String variant, ByteBufAllocator alloc) {
+    String name = fileName(key, variant);
+    Path file = pathOf(name);
+    ByteBuf body = null;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      ByteBuffer prefix = ByteBuffer.allocate(EntryFile.PREFIX);
+      readFully(ch, prefix, 0);
+      prefix.flip();
+      if (prefix.remaining() < EntryFile.PREFIX || prefix.getInt() != EntryFile.MAGIC) {
+        throw new EntryFile.CorruptEntryException("bad magic");
+      }
+      int headerLength = prefix.getInt();
+      if (headerLength <= 0 || headerLength > EntryFile.MAX_HEADER || headerLength + 8L > size) {
+        throw new EntryFile.CorruptEntryException("bad header length");
+      }
+      ByteBuffer header = ByteBuffer.allocate(EntryFile.PREFIX + headerLength);
+      readFully(ch, header, 0);
+      header.flip();
+      EntryFile.Summary summary = EntryFile.summary(header);
+      StoredResponse meta = EntryFile.meta(header);
+      if (!summary.key().equals(key) || !summary.variant().equals(variant)) {
+        throw new EntryFile.CorruptEntryException("file holds another key");
+      }
+      if (size != summary.fileLength() || summary.bodyLength() > Integer.MAX_VALUE) {
+        throw new EntryFile.CorruptEntryException("size " + size + " does not match header (" + summary.fileLength() + ")");
+      }
+      int length = (int) summary.bodyLength();
+      body = alloc.directBuffer(Math.max(length, 1));
+      long position = EntryFile.PREFIX + (long) headerLength;
+      while (body.writerIndex() < length) {
+        int n = body.writeBytes(ch, position + body.writerIndex(), length - body.writerIndex());
+        if (n < 0) {
+          throw new EntryFile.CorruptEntryException("truncated body");
+        }
+      }
+      if (crc(body) != summary.crc()) {
+        throw new EntryFile.CorruptEntryException("body checksum mismatch");
+      }
+      touch(name);
+      CachedResponse entry = new CachedResponse(key, variant, meta, body.asReadOnly());
+      body = null;
+      return entry;
+    } catch (NoSuchFileException e) {
+      forget(name, null);
+      return null;
+    } catch (EntryFile.CorruptEntryException | BufferUnderflowException e) {
+      log.warn("removing corrupt cache entry {} ({} {}): {}", file, key, variant, e.getMessage());
+      forget(name, null);
+      deleteQuietly(file);
+      return null;
+    } catch (IOException e) {
+      log.warn("cannot read cache entry {}: {}", file, e.toString());
+      return null;
+    } finally {
+      if (body != null) {
+        body.release();
+      }
+    }
+  }
+
+  /**
+   * Writes an entry: to a temporary file, then renamed into place; visible to lookups only after.
+   * Entries larger than the whole bound are not written. The caller keeps ownership of {@code body}.
+   */
+  public void write(CacheKey key, String variant, StoredResponse meta, ByteBuf body) throws IOException {
+    long length = body.readableBytes();
+    ByteBuffer header = EntryFile.header(key, variant, meta, length, crc(body));
+    long size = header.remaining() + length;
+    if (size > maxBytes) {
+      return;
+    }
+    String name = fileName(key, variant);
+    Path temp = tmp.resolve(name + "." + tmpCounter.incrementAndGet() + ".tmp");
+    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      while (header.hasRemaining()) {
+        ch.write(header);
+      }
+      for (ByteBuffer part : body.nioBuffers(body.readerIndex(), body.readableBytes())) {
+        while (part.hasRemaining()) {
+          ch.write(part);
+        }
+      }
+      if (fsync) {
+        ch.force(false);
+      }
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(temp);
+      throw e;
+    }
+    Path target = pathOf(name);
+    try {
+      Files.createDirectories(target.getParent());
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      deleteQuietly(temp);
+      throw e;
+    }
+    add(name, new IndexEntry(key, variant, size, clock.incrementAndGet()));
+    if (bytes.get() > maxBytes) {
+      evict();
+    }
+  }
+
+  /** Removes every variant of a URI; returns how many there were. */
+  public int remove(CacheKey key) {
+    Set<String> names = byKey.get(key);
+    if (names == null) {
+      return 0;
+    }
+    int removed = 0;
+    for (String variant : Set.copyOf(names)) {
+      if (remove(key, variant)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Removes one variant; true when it was stored. */
+  public boolean remove(CacheKey key, String variant) {
+    String name = fileName(key, variant);
+    boolean known = forget(name, null);
+    deleteQuietly(pathOf(name));
+    return known;
+  }
+
+  /** Deletes least recently used entries until the directory is at 90% of its bound. */
+  public synchronized void evict() {
+    long target = maxBytes - maxBytes / 10;
+    if (bytes.get() <= maxBytes) {
+      return;
+    }
+    List<java.util.Map.Entry<String, IndexEntry>> all = new ArrayList<>(index.entrySet());
+    all.sort(Comparator.comparingLong(e -> e.getValue().lastUsed));
+    int evicted = 0;
+    for (var e : all) {
+      if (bytes.get() <= target) {
+        break;
+      }
+      if (forget(e.getKey(), e.getValue())) {
+        deleteQuietly(pathOf(e.getKey()));
+        evicted++;
+      }
+    }
+    log.debug("disk cache: evicted {} entries, {} bytes left", evicted, bytes.get());
+  }
+
+  public long entryCount() {
+    return index.size();
+  }
+
+  public long bytes() {
+    return bytes.get();
+  }
+
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  public Path directory() {
+    return root;
+  }
+
+  private void add(String name, IndexEntry entry) {
+    IndexEntry old = index.put(name, entry);
+    bytes.addAndGet(entry.size - (old == null ? 0 : old.size));
+    byKey.computeIfAbsent(entry.key, k -> ConcurrentHashMap.newKeySet()).add(entry.variant);
+  }
+
+  private void touch(String name) {
+    IndexEntry e = index.get(name);
+    if (e != null) {
+      e.lastUsed = clock.incrementAndGet();
+    }
+  }
+
+  /** Drops a file from the index (only when it is still {@code expected}, if given); true when it was there. */
+  private boolean forget(String name, IndexEntry expected) {
+    IndexEntry removed;
+    if (expected != null) {
+      removed = index.remove(name, expected) ? expected : null;
+    } else {
+      removed = index.remove(name);
+    }
+    if (removed == null) {
+      return false;
+    }
+    bytes.addAndGet(-removed.size);
+    byKey.computeIfPresent(removed.key, (k, names) -> {
+      if (!index.containsKey(name)) {
+        names.remove(removed.variant);
+      }
+      return names.isEmpty() ? null : names;
+    });
+    return true;
+  }
+
+  static String fileName(CacheKey key, String variant) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(key.value().getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(variant.getBytes(StandardCharsets.UTF_8));
+      return HEX.formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Where an entry lives; the name is always 64 hex digits. */
+  Path pathOf(String name) {
+    return entries.resolve(name.substring(0, 2)).resolve(name.substring(2, 4)).resolve(name);
+  }
+
+  private static int crc(ByteBuf body) {
+    CRC32 crc = new CRC32();
+    for (ByteBuffer part : body.nioBuffers(body.readerIndex(), body.readableBytes())) {
+      crc.update(part);
+    }
+    return (int) crc.getValue();
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+    while (b.hasRemaining()) {
+      int n = ch.read(b, position + b.position());
+      if (n < 0) {
+        return;
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      log.warn("cannot delete {}: {}", file, e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+    } catch (IOException | RuntimeException e) {
+      // closing the channel releases it anyway
+    }
+    try {
+      lockChannel.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
