@@ -75,6 +75,9 @@ public final class DiskStore implements AutoCloseable {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong tmpCounter = new AtomicLong();
   private final AtomicLong clock = new AtomicLong();
+  private FileChannel journal;
+  private int journalRecords;
+  private volatile boolean fromJournal;
 
   private static final class IndexEntry {
     final CacheKey key;
@@ -131,7 +134,10 @@ public final class DiskStore implements AutoCloseable {
     }
     DiskStore store = new DiskStore(root, maxBytes, fsync, channel, lock);
     try {
-      store.rebuild();
+      if (!store.replayJournal()) {
+        store.rebuild();
+        store.compactJournal();
+      }
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -161,11 +167,7 @@ public final class DiskStore implements AutoCloseable {
     long started = System.nanoTime();
     Files.createDirectories(entries);
     Files.createDirectories(tmp);
-    try (DirectoryStream<Path> stray = Files.newDirectoryStream(tmp)) {
-      for (Path p : stray) {
-        Files.deleteIfExists(p);
-      }
-    }
+    clearTmp();
     List<Path> fans = new ArrayList<>();
     try (DirectoryStream<Path> top = Files.newDirectoryStream(entries)) {
       top.forEach(fans::add);
@@ -187,6 +189,22 @@ public final class DiskStore implements AutoCloseable {
         maxBytes, (System.nanoTime() - started) / 1_000_000);
     if (bytes.get() > maxBytes) {
       evict();
+    }
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private void clearTmp() throws IOException {
+    try (DirectoryStream<Path> stray = Files.newDirectoryStream(tmp)) {
+      for (Path p : stray) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
@@ -214,6 +232,239 @@ public final class DiskStore implements AutoCloseable {
     } catch (IOException e) {
       log.warn("cannot read cache entry {}: {}", file, e.toString());
     }
+  }
+
+  // --- the index journal ---
+
+  /**
+   * Loads the index from {@code DIR/index}: a snapshot of the index followed by one record per entry
+   * added or removed since. Each record carries its length and CRC32; a torn tail (a crash in the
+   * middle of an append) ends the replay and is cut off. Returns false when there is no journal.
+   * The journal is a start-up accelerator only: {@link #reconcile} checks it against the entry files.
+   */
+  private boolean replayJournal() throws IOException {
+    long started = System.nanoTime();
+    Path file = root.resolve("index");
+    if (!Files.exists(file)) {
+      return false;
+    }
+    Files.createDirectories(entries);
+    Files.createDirectories(tmp);
+    clearTmp();
+    long good = 0;
+    int records = 0;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      if (ch.size() > Integer.MAX_VALUE) {
+        return false;
+      }
+      ByteBuffer all = ByteBuffer.allocate((int) ch.size());
+      readFully(ch, all, 0);
+      all.flip();
+      while (all.remaining() >= 8) {
+        int length = all.getInt();
+        int crc = all.getInt();
+        if (length <= 0 || length > all.remaining()) {
+          break;
+        }
+        ByteBuffer payload = all.slice(all.position(), length);
+        CRC32 check = new CRC32();
+        check.update(payload.duplicate());
+        if ((int) check.getValue() != crc) {
+          break;
+        }
+        all.position(all.position() + length);
+        try {
+          applyRecord(payload);
+        } catch (RuntimeException e) {
+          break;
+        }
+        records++;
+        good = all.position();
+      }
+      if (good < ch.size()) {
+        log.warn("disk cache index {}: cutting a torn tail of {} bytes", file, ch.size() - good);
+        ch.truncate(good);
+      }
+    }
+    journal = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    journalRecords = records;
+    fromJournal = true;
+    log.info("disk cache {}: {} entries, {} bytes (bound {}), index loaded in {} ms", root, index.size(), bytes.get(),
+        maxBytes, (System.nanoTime() - started) / 1_000_000);
+    return true;
+  }
+
+  private void applyRecord(ByteBuffer b) {
+    byte op = b.get();
+    String name = getString(b);
+    if (!name.matches("[0-9a-f]{64}")) {
+      throw new EntryFile.CorruptEntryException("bad name");
+    }
+    if (op == 1) {
+      CacheKey key = new CacheKey(getString(b));
+      String variant = getString(b);
+      long size = b.getLong();
+      add(name, new IndexEntry(key, variant, size, clock.incrementAndGet()));
+    } else if (op == 2) {
+      forget(name, null);
+    } else {
+      throw new EntryFile.CorruptEntryException("bad op");
+    }
+  }
+
+  private static String getString(ByteBuffer b) {
+    int length = b.getInt();
+    if (length < 0 || length > b.remaining()) {
+      throw new EntryFile.CorruptEntryException("bad string");
+    }
+    byte[] bytes = new byte[length];
+    b.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static ByteBuffer record(byte op, String name, IndexEntry e) {
+    byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+    byte[] k = e == null ? new byte[0] : e.key.value().getBytes(StandardCharsets.UTF_8);
+    byte[] v = e == null ? new byte[0] : e.variant.getBytes(StandardCharsets.UTF_8);
+    int length = 1 + 4 + n.length + (e == null ? 0 : 4 + k.length + 4 + v.length + 8);
+    ByteBuffer b = ByteBuffer.allocate(8 + length);
+    b.putInt(length).putInt(0).put(op).putInt(n.length).put(n);
+    if (e != null) {
+      b.putInt(k.length).put(k).putInt(v.length).put(v).putLong(e.size);
+    }
+    CRC32 crc = new CRC32();
+    crc.update(b.array(), 8, length);
+    b.putInt(4, (int) crc.getValue());
+    return b.flip();
+  }
+
+  private synchronized void journal(byte op, String name, IndexEntry e) {
+    if (journal == null) {
+      return;
+    }
+    try {
+      ByteBuffer b = record(op, name, e);
+      while (b.hasRemaining()) {
+        journal.write(b);
+      }
+      journalRecords++;
+      if (journalRecords > 4 * Math.max(1024, index.size())) {
+        compactJournal();
+      }
+    } catch (IOException ex) {
+      log.warn("cannot append to the disk cache index: {}", ex.toString());
+    }
+  }
+
+  /** Rewrites the journal as a snapshot of the index (to a temporary file, renamed into place). */
+  public synchronized void compactJournal() throws IOException {
+    Path file = root.resolve("index");
+    Path temp = root.resolve("index.tmp");
+    int records = 0;
+    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer out = ByteBuffer.allocate(1 << 16);
+      for (var e : index.entrySet()) {
+        ByteBuffer r = record((byte) 1, e.getKey(), e.getValue());
+        if (r.remaining() > out.remaining()) {
+          out.flip();
+          while (out.hasRemaining()) {
+            ch.write(out);
+          }
+          out.clear();
+        }
+        if (r.remaining() > out.capacity()) {
+          while (r.hasRemaining()) {
+            ch.write(r);
+          }
+        } else {
+          out.put(r);
+        }
+        records++;
+      }
+      out.flip();
+      while (out.hasRemaining()) {
+        ch.write(out);
+      }
+      if (fsync) {
+        ch.force(false);
+      }
+    }
+    if (journal != null) {
+      journal.close();
+    }
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    journal = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    journalRecords = records;
+  }
+
+  /**
+   * Checks the index against the entry files (reading their headers, never their bodies): adds files
+   * the journal missed (a crash between a rename and its journal record), drops entries whose file
+   * is gone, deletes torn files, then compacts the journal. Blocking and slow on a large directory;
+   * runs on its own thread after a start from the journal, while the proxy serves.
+   */
+  public void reconcile() {
+    long started = System.nanoTime();
+    List<Path> fans = new ArrayList<>();
+    try (DirectoryStream<Path> top = Files.newDirectoryStream(entries)) {
+      top.forEach(fans::add);
+    } catch (IOException e) {
+      log.warn("cannot scan {}: {}", entries, e.toString());
+      return;
+    }
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    fans.parallelStream().forEach(fan -> {
+      try (DirectoryStream<Path> second = Files.newDirectoryStream(fan)) {
+        for (Path d : second) {
+          try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+            for (Path file : files) {
+              String name = file.getFileName().toString();
+              seen.add(name);
+              IndexEntry known = index.get(name);
+              if (known != null && sizeOf(file) != known.size && forget(name, known)) {
+                journal((byte) 2, name, null); // torn or replaced behind our back: look at its header again
+                known = null;
+              }
+              if (known == null) {
+                indexFile(file);
+                IndexEntry added = index.get(name);
+                if (added != null) {
+                  journal((byte) 1, name, added);
+                }
+              }
+            }
+          }
+        }
+      } catch (IOException e) {
+        log.warn("cannot read cache directory {}: {}", fan, e.toString());
+      }
+    });
+    int dropped = 0;
+    for (String name : new ArrayList<>(index.keySet())) {
+      if (!seen.contains(name) && !Files.exists(pathOf(name))) {
+        if (forget(name, null)) {
+          journal((byte) 2, name, null);
+          dropped++;
+        }
+      }
+    }
+    try {
+      compactJournal();
+    } catch (IOException e) {
+      log.warn("cannot rewrite the disk cache index: {}", e.toString());
+    }
+    fromJournal = false;
+    log.info("disk cache {}: checked against {} files in {} ms ({} stale index entries dropped)", root, seen.size(),
+        (System.nanoTime() - started) / 1_000_000, dropped);
+    if (bytes.get() > maxBytes) {
+      evict();
+    }
+  }
+
+  /** True when the index came from the journal and has not been checked against the files yet. */
+  public boolean needsReconcile() {
+    return fromJournal;
   }
 
   /** The variant names of a URI stored here. */
@@ -282,11 +533,15 @@ public final class DiskStore implements AutoCloseable {
       body = null;
       return entry;
     } catch (NoSuchFileException e) {
-      forget(name, null);
+      if (forget(name, null)) {
+        journal((byte) 2, name, null);
+      }
       return null;
     } catch (EntryFile.CorruptEntryException | BufferUnderflowException e) {
       log.warn("removing corrupt cache entry {} ({} {}): {}", file, key, variant, e.getMessage());
-      forget(name, null);
+      if (forget(name, null)) {
+        journal((byte) 2, name, null);
+      }
       deleteQuietly(file);
       return null;
     } catch (IOException e) {
@@ -340,7 +595,9 @@ public final class DiskStore implements AutoCloseable {
       deleteQuietly(temp);
       throw e;
     }
-    add(name, new IndexEntry(key, variant, size, clock.incrementAndGet()));
+    IndexEntry entry = new IndexEntry(key, variant, size, clock.incrementAndGet());
+    add(name, entry);
+    journal((byte) 1, name, entry);
     if (bytes.get() > maxBytes) {
       evict();
     }
@@ -366,6 +623,9 @@ public final class DiskStore implements AutoCloseable {
     String name = fileName(key, variant);
     boolean known = forget(name, null);
     deleteQuietly(pathOf(name));
+    if (known) {
+      journal((byte) 2, name, null);
+    }
     return known;
   }
 
@@ -384,6 +644,7 @@ public final class DiskStore implements AutoCloseable {
       }
       if (forget(e.getKey(), e.getValue())) {
         deleteQuietly(pathOf(e.getKey()));
+        journal((byte) 2, e.getKey(), null);
         evicted++;
       }
     }
@@ -484,6 +745,21 @@ public final class DiskStore implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      compactJournal();
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot rewrite the disk cache index: {}", e.toString());
+    }
+    synchronized (this) {
+      try {
+        if (journal != null) {
+          journal.close();
+          journal = null;
+        }
+      } catch (IOException e) {
+        // the journal is only an accelerator
+      }
+    }
     try {
       lock.release();
     } catch (IOException | RuntimeException e) {

@@ -39,7 +39,17 @@ public final class TieredStore implements Store {
     this.alloc = alloc;
     this.readers = Executors.newFixedThreadPool(2, new DefaultThreadFactory("cachalot-disk-read", true));
     this.writer = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cachalot-disk-write", true));
+    if (disk.needsReconcile()) {
+      // The index came from the journal: check it against the files while the proxy serves.
+      reconciler = new DefaultThreadFactory("cachalot-disk-scan", true).newThread(disk::reconcile);
+      reconciler.setPriority(Thread.MIN_PRIORITY);
+      reconciler.start();
+    } else {
+      reconciler = null;
+    }
   }
+
+  private final Thread reconciler;
 
   @Override
   public CompletableFuture<List<CachedResponse>> lookup(CacheKey key) {
@@ -132,6 +142,13 @@ public final class TieredStore implements Store {
       readers.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (reconciler != null) {
+      try {
+        reconciler.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     memory.close();
     disk.close();

@@ -110,9 +110,44 @@ class DiskStoreTest {
     }
     Files.writeString(dir.resolve("tmp").resolve("deadbeef.1.tmp"), "half an entry");
     try (DiskStore store = DiskStore.open(dir, 1 << 20, false)) {
+      assertThat(Files.list(dir.resolve("tmp")).count()).isZero();
+      assertThat(store.needsReconcile()).isTrue(); // index from the journal; the scan finds the torn file
+      store.reconcile();
       assertThat(store.entryCount()).isZero();
       assertThat(Files.exists(file)).isFalse();
-      assertThat(Files.list(dir.resolve("tmp")).count()).isZero();
+    }
+    Files.delete(dir.resolve("index"));
+    try (DiskStore store = DiskStore.open(dir, 1 << 20, false)) {
+      assertThat(store.needsReconcile()).isFalse(); // no journal: rebuilt from the entry headers
+      assertThat(store.entryCount()).isZero();
+    }
+  }
+
+  @Test
+  void entriesTheJournalMissedAreFoundAndMissingFilesDropped() throws IOException {
+    try (DiskStore store = DiskStore.open(dir, 1 << 20, false)) {
+      write(store, "http://example.org/kept", "", "kept");
+    }
+    Path journal = dir.resolve("index");
+    byte[] snapshot = Files.readAllBytes(journal);
+    try (DiskStore store = DiskStore.open(dir, 1 << 20, false)) {
+      write(store, "http://example.org/orphan", "", "written, then a crash before its journal record");
+      store.remove(CacheKey.of("http://example.org/kept"));
+    }
+    Files.write(journal, snapshot); // as if the last records were lost
+    try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
+      f.seek(f.length());
+      f.write(new byte[] {0, 0, 1, 0, 1, 2}); // and a torn record after them
+    }
+    try (DiskStore store = DiskStore.open(dir, 1 << 20, false)) {
+      assertThat(store.variantNames(CacheKey.of("http://example.org/kept"))).containsExactly("");
+      store.reconcile();
+      assertThat(store.variantNames(CacheKey.of("http://example.org/kept"))).isEmpty();
+      assertThat(readOne(store, "http://example.org/orphan")).startsWith("written");
+      assertThat(store.entryCount()).isEqualTo(1);
+    }
+    try (DiskStore store = DiskStore.open(dir, 1 << 20, false)) {
+      assertThat(store.entryCount()).isEqualTo(1);
     }
   }
 
