@@ -18,6 +18,27 @@ trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$dir" "$log"' EXIT
 java -cp "$cp" dev.cachalot.cache.store.FillDiskCache "$dir" "$n" "$body"
 du -sh "$dir" | awk '{print "cache directory size: " $1}'
 sync
+empty="$(mktemp -d "${TMPDIR:-/tmp}/cachalot-index-empty.XXXXXX")"
+trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$dir" "$log" "$empty"' EXIT
+time_start() { # DIR LABEL
+  start=$(date +%s%N)
+  java -cp "$cp" dev.cachalot.cli.Main proxy --listen 127.0.0.1:0 --cache-dir "$1" --cache-disk 4GiB >"$log" 2>&1 &
+  pid=$!
+  until grep -q "Cachalot proxy ready" "$log"; do
+    kill -0 "$pid" 2>/dev/null || { cat "$log"; exit 1; }
+    sleep 0.01
+  done
+  end=$(date +%s%N)
+  echo "$2: ready after $(( (end - start) / 1000000 )) ms; $(grep -o '[0-9]* entries.*in [0-9]* ms' "$log" | head -1)"
+  kill -TERM "$pid"; wait "$pid" || true
+}
+time_start "$empty" "empty cache (JVM start-up alone)"
+for run in 1 2 3; do
+  time_start "$dir" "run $run, journal"
+done
+rm -f "$dir/index"
+time_start "$dir" "no journal (header scan before ready)"
+exit 0
 for run in 1 2 3; do
   start=$(date +%s%N)
   java -cp "$cp" dev.cachalot.cli.Main proxy --listen 127.0.0.1:0 --cache-dir "$dir" --cache-disk 4GiB >"$log" 2>&1 &

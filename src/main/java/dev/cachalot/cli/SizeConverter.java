@@ -6,28 +6,28 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Byte sizes: {@code 1048576}, {@code 512k}, {@code 256MiB}, {@code 1GiB}, {@code 2g} (units are powers of 1024). */
+/** Byte sizes as people write them: {@code 512}, {@code 64k}, {@code 256m}, {@code 1g}, {@code 64MiB}. */
 final class SizeConverter implements ITypeConverter<Long> {
 
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?");
 
   @Override
   public Long convert(String value) {
-    Matcher m = SIZE.matcher(value.trim());
+    Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new TypeConversionException("'" + value + "' is not a size (examples: 1048576, 512MiB, 1GiB)");
+      throw new TypeConversionException("'" + value + "' is not a size (examples: 512k, 256m, 1g)");
     }
-    long n = Long.parseLong(m.group(1));
-    int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+    long amount = Long.parseLong(m.group(1));
+    int shift = switch (m.group(2)) {
       case "k" -> 10;
       case "m" -> 20;
       case "g" -> 30;
       case "t" -> 40;
       default -> 0;
     };
-    if (n <= 0 || Long.numberOfLeadingZeros(n) <= shift) {
-      throw new TypeConversionException("'" + value + "' must be a positive size below 8 EiB");
+    if (amount > (Long.MAX_VALUE >> shift)) {
+      throw new TypeConversionException("'" + value + "' is too large");
     }
-    return n << shift;
+    return amount << shift;
   }
 }

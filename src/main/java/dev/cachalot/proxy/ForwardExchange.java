@@ -67,6 +67,8 @@ final class ForwardExchange implements OriginListener {
   private String originAddress = "-";
   private long lastOriginActivityNanos;
   private ScheduledFuture<?> timeout;
+  private long originRequestNanos = System.nanoTime();
+  private long requestBodyBytes;
 
   ForwardExchange(ClientSide frontend, ProxyEngine engine, HttpRequest clientRequest, Target target, long startMillis) {
     this(frontend, engine, clientRequest, target, startMillis, ExchangeObserver.NONE, null);
@@ -111,13 +113,21 @@ final class ForwardExchange implements OriginListener {
       return;
     }
     origin = channel;
+    if (Trace.on()) {
+      Trace.event("origin {} ready after {} ms ({})", target.originKey(), Trace.millisSince(originRequestNanos), channel);
+    }
+    originRequestNanos = System.nanoTime();
     if (channel.remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null) {
       originAddress = address.getAddress().getHostAddress();
     }
     OriginHandler.of(channel).attach(this);
     channel.config().setAutoRead(true);
     lastOriginActivityNanos = System.nanoTime();
-    ChannelFuture head = bodylessRequest ? channel.write(originRequest()) : channel.writeAndFlush(originRequest());
+    HttpRequest originRequest = originRequest();
+    if (Trace.on()) {
+      Trace.event("origin request: {}", Trace.head(originRequest));
+    }
+    ChannelFuture head = bodylessRequest ? channel.write(originRequest) : channel.writeAndFlush(originRequest);
     head.addListener(f -> {
       if (!f.isSuccess() && origin == channel) {
         onOriginFailure(f.cause());
@@ -136,7 +146,7 @@ final class ForwardExchange implements OriginListener {
   private HttpRequest originRequest() {
     HttpHeaders headers = HeaderRewriter.withoutHopByHop(clientRequest.headers());
     // RFC 9112 §3.2.2: a proxy replaces Host with the authority of the absolute-form target.
-    headers.set(HttpHeaderNames.HOST, target.hostHeader());
+    headers.set("Host", target.hostHeader());
     HeaderRewriter.appendVia(headers, clientRequest.protocolVersion(), engine.config.pseudonym());
     if (originHeaderOverrides != null) {
       // The cache validates its own stored response, in full: the client's conditionals and range
@@ -146,7 +156,7 @@ final class ForwardExchange implements OriginListener {
       headers.setAll(originHeaderOverrides);
     }
     if (HttpUtil.isTransferEncodingChunked(clientRequest)) {
-      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      headers.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
     }
     return new DefaultHttpRequest(HttpVersion.HTTP_1_1, clientRequest.method(), target.pathAndQuery(), headers);
   }
@@ -162,6 +172,7 @@ final class ForwardExchange implements OriginListener {
       requestComplete = true;
       armTimeout();
     }
+    requestBodyBytes += content.content().readableBytes();
     Channel channel = origin;
     channel.writeAndFlush(content).addListener(f -> {
       if (!f.isSuccess()) {
@@ -215,6 +226,10 @@ final class ForwardExchange implements OriginListener {
       return;
     }
     status = code;
+    engine.listener.originResponded(System.nanoTime() - originRequestNanos);
+    if (Trace.on()) {
+      Trace.event("origin response after {} ms: {}", Trace.millisSince(originRequestNanos), Trace.head(response));
+    }
     contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
     responseKeepAlive = HttpUtil.isKeepAlive(response);
     originKeepAliveSeconds = keepAliveTimeout(response.headers().get(HttpHeaderNames.KEEP_ALIVE));
@@ -238,13 +253,13 @@ final class ForwardExchange implements OriginListener {
       if (http10Client) {
         closeAfterResponse = true;
       } else {
-        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        headers.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
       }
     }
     if (!clientKeepAlive || closeAfterResponse) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      headers.set("Connection", HttpHeaderValues.CLOSE);
     } else if (http10Client) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      headers.set("Connection", HttpHeaderValues.KEEP_ALIVE);
     }
     return new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers);
   }
@@ -289,6 +304,11 @@ final class ForwardExchange implements OriginListener {
     }
     finished = true;
     cancelTimeout();
+    if (Trace.on()) {
+      Trace.event("{} {} done in {} ms: {} {}, {} body bytes to origin, {} from origin", clientRequest.method(),
+          clientRequest.uri(), System.currentTimeMillis() - startMillis, status, observer.accessResult(),
+          requestBodyBytes, bodyBytes);
+    }
     frontend.logAccess(startMillis, observer.accessResult(), status, bodyBytes, clientRequest, "HIER_DIRECT/" + originAddress, contentType);
     frontend.exchangeDone(written && clientKeepAlive && !closeAfterResponse && requestComplete);
   }
@@ -374,7 +394,7 @@ final class ForwardExchange implements OriginListener {
     var response = ErrorResponses.of(frontend.alloc(), errorStatus, describe(cause), engine.config.pseudonym());
     boolean keepAlive = clientKeepAlive && (requestComplete || bodylessRequest);
     if (!keepAlive) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      response.headers().set("Connection", HttpHeaderValues.CLOSE);
     }
     status = errorStatus.code();
     long length = response.content().readableBytes();

@@ -137,6 +137,9 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
 
   private void onRequestHead(HttpRequest request) {
     long start = System.currentTimeMillis();
+    if (Trace.on()) {
+      Trace.event("request head from {}: {}", clientAddress(), Trace.head(request));
+    }
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
       rejectAndClose(request, statusFor(result.cause()), "malformed request: " + describe(result.cause()), start);
@@ -253,7 +256,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   /** Writes a complete answer of the proxy's own, then reads on (skipping the rest of the request) or closes. */
   private void finishWith(FullHttpResponse response, boolean keepAlive) {
     if (!keepAlive) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      response.headers().set("Connection", HttpHeaderValues.CLOSE);
     }
     ChannelFuture written = ctx.writeAndFlush(response);
     if (!keepAlive) {
@@ -268,8 +271,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   @Override
   public void logAccess(long start, String result, int status, long bytes, HttpRequest request, String hierarchy,
       String contentType) {
-    engine.accessLog.record(start, clientAddress(), result, status, bytes, request.method().name(), request.uri(),
-        hierarchy, contentType);
+    engine.accessLog.record(start, clientAddress(), result, status, bytes, request, hierarchy, contentType);
   }
 
   String clientAddress() {

@@ -1,5 +1,6 @@
 package dev.cachalot.proxy;
 
+import dev.cachalot.cache.CacheKey;
 import dev.cachalot.cache.CachePolicy;
 import dev.cachalot.cache.CacheStatus;
 import dev.cachalot.cache.RequestHead;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,8 @@ final class StoringObserver implements ExchangeObserver {
   private final CacheStatus.Fwd fwd;
   private final long start;
   private final Instant requestTime;
+  /** The body copied so far when no fill collects it (a request that leads no collapsed fill). */
+  private final List<ByteBuf> ownChunks = new ArrayList<>();
   private StoredResponse meta;
   private String variant;
   private boolean capturing;
@@ -100,6 +104,7 @@ final class StoringObserver implements ExchangeObserver {
         engine.store.remove(validating);
       }
     }
+    cacheStatus = verdict.rule().isPresent() ? cacheStatus.withDetail(verdict.rule().get().detail()) : cacheStatus;
     clientHeaders.add("Cache-Status", cacheStatus.format());
     return true;
   }
@@ -144,8 +149,6 @@ final class StoringObserver implements ExchangeObserver {
     }
   }
 
-  private final java.util.ArrayList<ByteBuf> ownChunks = new java.util.ArrayList<>();
-
   @Override
   public void onResponseComplete() {
     if (!capturing) {
@@ -156,7 +159,7 @@ final class StoringObserver implements ExchangeObserver {
     ownChunks.clear();
     CompositeByteBuf body = engine.allocator.compositeDirectBuffer(Math.max(2, chunks.size()));
     body.addComponents(true, chunks);
-    CachedResponse entry = new CachedResponse(engine.keyOf(request), variant, meta, body.asReadOnly());
+    CachedResponse entry = new CachedResponse(CacheKey.of(request), variant, meta, body.asReadOnly());
     engine.store.put(entry);
     if (fill != null) {
       fill.complete(entry);

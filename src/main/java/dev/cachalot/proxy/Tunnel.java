@@ -54,7 +54,7 @@ final class Tunnel {
         HttpResponseStatus status = f.cause() instanceof ConnectTimeoutException
             ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
         FullHttpResponse error = ErrorResponses.of(ctx.alloc(), status, describe(destination, f.cause()), engine.config.pseudonym());
-        error.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        error.headers().set("Connection", HttpHeaderValues.CLOSE);
         frontend.logAccess(start, "TCP_TUNNEL", status.code(), 0, connect, "HIER_NONE/-", "-");
         ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
         return;
@@ -73,8 +73,18 @@ final class Tunnel {
         String peer = origin.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
             ? a.getAddress().getHostAddress() : "-";
         AtomicLong bytes = new AtomicLong();
-        origin.closeFuture().addListener(c -> frontend.logAccess(start, "TCP_TUNNEL", 200, bytes.get(), connect,
-            "HIER_DIRECT/" + peer, "-"));
+        engine.listener.tunnelOpened();
+        if (Trace.on()) {
+          Trace.event("tunnel to {} ({}) opened after {} ms", destination, peer, System.currentTimeMillis() - start);
+        }
+        origin.closeFuture().addListener(c -> {
+          engine.listener.tunnelClosed();
+          if (Trace.on()) {
+            Trace.event("tunnel to {} closed after {} ms, {} bytes relayed", destination,
+                System.currentTimeMillis() - start, bytes.get());
+          }
+          frontend.logAccess(start, "TCP_TUNNEL", 200, bytes.get(), connect, "HIER_DIRECT/" + peer, "-");
+        });
         splice(client.pipeline(), origin, bytes);
       });
     });
