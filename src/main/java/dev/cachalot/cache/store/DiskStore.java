@@ -70,8 +70,9 @@ public final class DiskStore implements AutoCloseable {
   private final boolean fsync;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final ConcurrentHashMap<String, IndexEntry> index = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<CacheKey, Set<String>> byKey = new ConcurrentHashMap<>();
+  // Replaced (presized) only while the journal loads, before the store is published.
+  private ConcurrentHashMap<String, IndexEntry> index = new ConcurrentHashMap<>();
+  private ConcurrentHashMap<CacheKey, Set<String>> byKey = new ConcurrentHashMap<>();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong tmpCounter = new AtomicLong();
   private final AtomicLong clock = new AtomicLong();
@@ -258,6 +259,12 @@ public final class DiskStore implements AutoCloseable {
         return false;
       }
       ByteBuffer all = ByteBuffer.allocate((int) ch.size());
+      int expected = (int) Math.min(ch.size() / 100, 10_000_000);
+      if (expected > 1024) {
+        // Presized: no rehashing while a large index loads.
+        index = new ConcurrentHashMap<>(expected * 4 / 3 + 16);
+        byKey = new ConcurrentHashMap<>(expected * 4 / 3 + 16);
+      }
       readFully(ch, all, 0);
       all.flip();
       while (all.remaining() >= 8) {
@@ -297,7 +304,7 @@ public final class DiskStore implements AutoCloseable {
   private void applyRecord(ByteBuffer b) {
     byte op = b.get();
     String name = getString(b);
-    if (!name.matches("[0-9a-f]{64}")) {
+    if (!isName(name)) {
       throw new EntryFile.CorruptEntryException("bad name");
     }
     if (op == 1) {
@@ -310,6 +317,19 @@ public final class DiskStore implements AutoCloseable {
     } else {
       throw new EntryFile.CorruptEntryException("bad op");
     }
+  }
+
+  private static boolean isName(String name) {
+    if (name.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = name.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String getString(ByteBuffer b) {
@@ -470,7 +490,7 @@ public final class DiskStore implements AutoCloseable {
   /** The variant names of a URI stored here. */
   public Set<String> variantNames(CacheKey key) {
     Set<String> names = byKey.get(key);
-    return names == null ? Set.of() : Set.copyOf(names);
+    return names == null ? Set.of() : names;
   }
 
   /**
@@ -670,7 +690,17 @@ public final class DiskStore implements AutoCloseable {
   private void add(String name, IndexEntry entry) {
     IndexEntry old = index.put(name, entry);
     bytes.addAndGet(entry.size - (old == null ? 0 : old.size));
-    byKey.computeIfAbsent(entry.key, k -> ConcurrentHashMap.newKeySet()).add(entry.variant);
+    byKey.compute(entry.key, (k, names) -> {
+      if (names == null) {
+        return Set.of(entry.variant);
+      }
+      if (names.contains(entry.variant)) {
+        return names;
+      }
+      java.util.HashSet<String> more = new java.util.HashSet<>(names);
+      more.add(entry.variant);
+      return Set.copyOf(more);
+    });
   }
 
   private void touch(String name) {
@@ -693,10 +723,12 @@ public final class DiskStore implements AutoCloseable {
     }
     bytes.addAndGet(-removed.size);
     byKey.computeIfPresent(removed.key, (k, names) -> {
-      if (!index.containsKey(name)) {
-        names.remove(removed.variant);
+      if (index.containsKey(name) || !names.contains(removed.variant)) {
+        return names;
       }
-      return names.isEmpty() ? null : names;
+      java.util.HashSet<String> fewer = new java.util.HashSet<>(names);
+      fewer.remove(removed.variant);
+      return fewer.isEmpty() ? null : Set.copyOf(fewer);
     });
     return true;
   }
