@@ -2,10 +2,17 @@ package dev.cachalot.proxy;
 
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.CacheKey;
+import dev.cachalot.UserFacingException;
+import dev.cachalot.cache.store.DiskStore;
 import dev.cachalot.cache.store.MemoryStore;
+import dev.cachalot.cache.store.Store;
+import dev.cachalot.cache.store.TieredStore;
 import dev.cachalot.transport.Transport;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +44,7 @@ final class ProxyEngine {
   final Bootstrap tunnelBootstrap;
   final AccessLog accessLog;
   final ProxyListener listener;
-  final MemoryStore store;
+  final Store store;
   /** Replaced as a whole on reload (rules, heuristic, Set-Cookie sharing); each read sees one consistent value. */
   volatile CacheConfig cacheConfig;
   final String cacheName = "Cachalot";
@@ -71,7 +78,7 @@ final class ProxyEngine {
     this.limits = new ConnectionLimits(security.maxConnections(), security.maxConnectionsPerClient());
     this.transport = transport;
     this.group = group;
-    this.store = new MemoryStore(config.cacheMemBytes());
+    this.store = openStore(config);
     this.cacheConfig = config.cache();
     // Every origin and tunnel address passes the SSRF/loop guard after resolution.
     this.resolver = new DestinationGuard(new DnsAddressResolverGroup(new DnsNameResolverBuilder()
@@ -99,7 +106,27 @@ final class ProxyEngine {
     this.accessLog = AccessLog.open(config.accessLog(), observability);
   }
 
+  /** Memory only, or memory in front of the cache directory. */
+  private static Store openStore(ProxyConfig config) {
+    MemoryStore memory = new MemoryStore(config.cacheMemBytes());
+    if (config.cacheDir().isEmpty()) {
+      return memory;
+    }
+    try {
+      DiskStore disk = DiskStore.open(config.cacheDir().get(), config.cacheDiskBytes(), false);
+      return new TieredStore(memory, disk, ByteBufAllocator.DEFAULT);
+    } catch (java.io.IOException e) {
+      memory.close();
+      throw new UserFacingException("cannot use cache directory " + config.cacheDir().get() + ": " + e.getMessage()
+          + " (choose another with --cache-dir, or --cache-dir none for memory only)", 2, e);
+    }
+  }
+
+  /** Client connections, for a graceful shutdown. */
+  final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+
   void initClientChannel(Channel ch) {
+    clients.add(ch);
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     String refusal = limits.admit(ch);
     if (refusal != null) {
@@ -135,7 +162,26 @@ final class ProxyEngine {
 
   /** What each cache tier holds now (the admin endpoint's gauges). */
   java.util.List<TierSize> tiers() {
-    return java.util.List.of(new TierSize("memory", store.entryCount(), store.weightedBytes()));
+    Store.Stats s = store.stats();
+    if (s.diskMaxBytes() == 0) {
+      return java.util.List.of(new TierSize("memory", s.memoryEntries(), s.memoryBytes()));
+    }
+    return java.util.List.of(new TierSize("memory", s.memoryEntries(), s.memoryBytes()),
+        new TierSize("disk", s.diskEntries(), s.diskBytes()));
+  }
+
+  /** Closes client connections that are between requests; returns how many connections remain. */
+  int closeIdleClients() {
+    for (Channel ch : clients) {
+      ch.eventLoop().execute(() -> {
+        ProxyFrontend frontend = ch.pipeline().get(ProxyFrontend.class);
+        boolean idle = frontend != null ? frontend.isIdle() : ch.pipeline().get(FirstLineSniffer.class) != null;
+        if (idle) {
+          ch.close();
+        }
+      });
+    }
+    return clients.size();
   }
 
   void close() {

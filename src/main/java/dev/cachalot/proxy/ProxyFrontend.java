@@ -202,9 +202,18 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     }
     Target target;
     try {
-      target = Target.parse(request.uri());
+      target = engine.config.reverse().enabled()
+          ? Target.reverse(request.uri(), request.headers().get(HttpHeaderNames.HOST), engine.config.reverse())
+          : Target.parse(request.uri());
     } catch (IllegalArgumentException e) {
       reject(request, HttpResponseStatus.BAD_REQUEST, e.getMessage(), start);
+      return;
+    } catch (java.util.NoSuchElementException e) {
+      reject(request, HttpResponseStatus.MISDIRECTED_REQUEST, "no origin is configured for this Host", start);
+      return;
+    }
+    if (Purge.METHOD.equals(request.method())) {
+      respond(request, Purge.answer(engine, ctx, request, target), start);
       return;
     }
     if (!"http".equals(target.scheme())) {
@@ -319,6 +328,11 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     return ctx.channel().remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
         ? address.getAddress().getHostAddress()
         : "-";
+  }
+
+  /** No request is being answered or waiting: the connection may be closed for shutdown. */
+  boolean isIdle() {
+    return !busy && !tunnelling && inbound.isEmpty();
   }
 
   // --- what exchanges and tunnels use ---

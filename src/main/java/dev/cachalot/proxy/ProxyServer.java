@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +125,16 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    shutdown(Duration.ZERO);
+  }
+
+  /**
+   * Graceful stop: stops accepting, lets in-flight responses finish for up to {@code drain} (closing
+   * each connection once it is between requests), closes what is left, then flushes the cache (queued
+   * disk writes) and stops the event loops. Idempotent; a second caller waits for the first.
+   */
+  public synchronized void shutdown(Duration drain) {
     if (closed) {
       return;
     }
@@ -132,6 +142,22 @@ public final class ProxyServer implements AutoCloseable {
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();
     }
+    long deadline = System.nanoTime() + drain.toNanos();
+    if (!drain.isZero()) {
+      log.info("Cachalot proxy stopping: draining {} connection(s), up to {} s", engine.clients.size(), drain.toSeconds());
+    }
+    while (engine.closeIdleClients() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!engine.clients.isEmpty() && !drain.isZero()) {
+      log.warn("closing {} connection(s) still busy after the drain timeout", engine.clients.size());
+    }
+    engine.clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     engine.close();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
