@@ -20,44 +20,44 @@ import java.util.Objects;
  *     {@link CachePolicy} for the request and response at hand; empty by default (pure RFC 9111)
  */
 public record CacheConfig(boolean shared, double heuristicFraction, Duration heuristicMax, boolean storeSetCookie,
-                          long maxObjectBytes, Rules rules) {
+             long maxObjectBytes, Rules rules) {
 
-    public static final CacheConfig DEFAULT =
-            new CacheConfig(true, 0.10, Duration.ofDays(1), false, 64L * 1024 * 1024, Rules.EMPTY);
+  public static final CacheConfig DEFAULT =
+      new CacheConfig(true, 0.10, Duration.ofDays(1), false, 64L * 1024 * 1024, Rules.EMPTY);
 
-    /** Without operator rules. */
-    public CacheConfig(boolean shared, double heuristicFraction, Duration heuristicMax, boolean storeSetCookie,
-                       long maxObjectBytes) {
-        this(shared, heuristicFraction, heuristicMax, storeSetCookie, maxObjectBytes, Rules.EMPTY);
+  /** Without operator rules. */
+  public CacheConfig(boolean shared, double heuristicFraction, Duration heuristicMax, boolean storeSetCookie,
+           long maxObjectBytes) {
+    this(shared, heuristicFraction, heuristicMax, storeSetCookie, maxObjectBytes, Rules.EMPTY);
+  }
+
+  public CacheConfig {
+    Objects.requireNonNull(heuristicMax, "heuristicMax");
+    Objects.requireNonNull(rules, "rules");
+    if (!(heuristicFraction >= 0.0 && heuristicFraction <= 1.0)) {
+      throw new IllegalArgumentException("heuristicFraction must be in [0, 1], got " + heuristicFraction);
     }
-
-    public CacheConfig {
-        Objects.requireNonNull(heuristicMax, "heuristicMax");
-        Objects.requireNonNull(rules, "rules");
-        if (!(heuristicFraction >= 0.0 && heuristicFraction <= 1.0)) {
-            throw new IllegalArgumentException("heuristicFraction must be in [0, 1], got " + heuristicFraction);
-        }
-        if (heuristicMax.isNegative()) {
-            throw new IllegalArgumentException("heuristicMax must not be negative, got " + heuristicMax);
-        }
-        if (maxObjectBytes < 0) {
-            throw new IllegalArgumentException("maxObjectBytes must not be negative, got " + maxObjectBytes);
-        }
+    if (heuristicMax.isNegative()) {
+      throw new IllegalArgumentException("heuristicMax must not be negative, got " + heuristicMax);
     }
-
-    public CacheConfig withStoreSetCookie(boolean value) {
-        return new CacheConfig(shared, heuristicFraction, heuristicMax, value, maxObjectBytes, rules);
+    if (maxObjectBytes < 0) {
+      throw new IllegalArgumentException("maxObjectBytes must not be negative, got " + maxObjectBytes);
     }
+  }
 
-    public CacheConfig withHeuristic(double fraction, Duration max) {
-        return new CacheConfig(shared, fraction, max, storeSetCookie, maxObjectBytes, rules);
-    }
+  public CacheConfig withStoreSetCookie(boolean value) {
+    return new CacheConfig(shared, heuristicFraction, heuristicMax, value, maxObjectBytes, rules);
+  }
 
-    public CacheConfig withMaxObjectBytes(long value) {
-        return new CacheConfig(shared, heuristicFraction, heuristicMax, storeSetCookie, value, rules);
-    }
+  public CacheConfig withHeuristic(double fraction, Duration max) {
+    return new CacheConfig(shared, fraction, max, storeSetCookie, maxObjectBytes, rules);
+  }
 
-    public CacheConfig withRules(Rules value) {
-        return new CacheConfig(shared, heuristicFraction, heuristicMax, storeSetCookie, maxObjectBytes, value);
-    }
+  public CacheConfig withMaxObjectBytes(long value) {
+    return new CacheConfig(shared, heuristicFraction, heuristicMax, storeSetCookie, value, rules);
+  }
+
+  public CacheConfig withRules(Rules value) {
+    return new CacheConfig(shared, heuristicFraction, heuristicMax, storeSetCookie, maxObjectBytes, value);
+  }
 }

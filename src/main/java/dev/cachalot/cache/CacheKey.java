@@ -13,58 +13,58 @@ import java.util.Objects;
  */
 public record CacheKey(String value) {
 
-    public CacheKey {
-        Objects.requireNonNull(value, "value");
-    }
+  public CacheKey {
+    Objects.requireNonNull(value, "value");
+  }
 
-    public static CacheKey of(RequestHead request) {
-        return of(request.uri());
-    }
+  public static CacheKey of(RequestHead request) {
+    return of(request.uri());
+  }
 
-    /** @throws IllegalArgumentException when the URI is not absolute http(s) with a host */
-    public static CacheKey of(String absoluteUri) {
-        return new CacheKey(normalise(parse(absoluteUri)));
-    }
+  /** @throws IllegalArgumentException when the URI is not absolute http(s) with a host */
+  public static CacheKey of(String absoluteUri) {
+    return new CacheKey(normalise(parse(absoluteUri)));
+  }
 
-    static URI parse(String absoluteUri) {
-        URI u;
-        try {
-            u = new URI(absoluteUri);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URI: " + absoluteUri, e);
-        }
-        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
-            throw new IllegalArgumentException("expected an absolute http(s) URI with a host, got " + absoluteUri);
-        }
-        return u;
+  static URI parse(String absoluteUri) {
+    URI u;
+    try {
+      u = new URI(absoluteUri);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a URI: " + absoluteUri, e);
     }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
+      throw new IllegalArgumentException("expected an absolute http(s) URI with a host, got " + absoluteUri);
+    }
+    return u;
+  }
 
-    static String normalise(URI u) {
-        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
-        StringBuilder sb = new StringBuilder(scheme).append("://").append(u.getHost().toLowerCase(Locale.ROOT));
-        int port = effectivePort(u);
-        if (port != defaultPort(scheme)) {
-            sb.append(':').append(port);
-        }
-        String path = u.getRawPath();
-        sb.append(path == null || path.isEmpty() ? "/" : path);
-        if (u.getRawQuery() != null) {
-            sb.append('?').append(u.getRawQuery());
-        }
-        return sb.toString();
+  static String normalise(URI u) {
+    String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+    StringBuilder sb = new StringBuilder(scheme).append("://").append(u.getHost().toLowerCase(Locale.ROOT));
+    int port = effectivePort(u);
+    if (port != defaultPort(scheme)) {
+      sb.append(':').append(port);
     }
+    String path = u.getRawPath();
+    sb.append(path == null || path.isEmpty() ? "/" : path);
+    if (u.getRawQuery() != null) {
+      sb.append('?').append(u.getRawQuery());
+    }
+    return sb.toString();
+  }
 
-    static int effectivePort(URI u) {
-        return u.getPort() >= 0 ? u.getPort() : defaultPort(u.getScheme().toLowerCase(Locale.ROOT));
-    }
+  static int effectivePort(URI u) {
+    return u.getPort() >= 0 ? u.getPort() : defaultPort(u.getScheme().toLowerCase(Locale.ROOT));
+  }
 
-    private static int defaultPort(String scheme) {
-        return scheme.equals("https") ? 443 : 80;
-    }
+  private static int defaultPort(String scheme) {
+    return scheme.equals("https") ? 443 : 80;
+  }
 
-    @Override
-    public String toString() {
-        return value;
-    }
+  @Override
+  public String toString() {
+    return value;
+  }
 }

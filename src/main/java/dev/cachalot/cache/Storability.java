@@ -21,125 +21,125 @@ import java.util.Set;
  */
 public final class Storability {
 
-    /**
-     * Status codes whose caching rules this cache understands (RFC 9111 §5.2.2.3): those defined
-     * in RFC 9110 §15 minus 206 and 304, which we never store.
-     */
-    public static final Set<Integer> UNDERSTOOD_STATUS = Set.of(
-            200, 201, 202, 203, 204, 205, 300, 301, 302, 303, 307, 308,
-            400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422,
-            426, 500, 501, 502, 503, 504, 505);
+  /**
+   * Status codes whose caching rules this cache understands (RFC 9111 §5.2.2.3): those defined
+   * in RFC 9110 §15 minus 206 and 304, which we never store.
+   */
+  public static final Set<Integer> UNDERSTOOD_STATUS = Set.of(
+      200, 201, 202, 203, 204, 205, 300, 301, 302, 303, 307, 308,
+      400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422,
+      426, 500, 501, 502, 503, 504, 505);
 
-    /** The outcome, with a reason for logs and traces, and the operator rule that decided it, if one did. */
-    public record Verdict(boolean storable, String reason, Optional<Rule> rule) {
-        public Verdict(boolean storable, String reason) {
-            this(storable, reason, Optional.empty());
-        }
-
-        static Verdict no(String reason) {
-            return new Verdict(false, reason);
-        }
-
-        static Verdict yes(String reason) {
-            return new Verdict(true, reason);
-        }
+  /** The outcome, with a reason for logs and traces, and the operator rule that decided it, if one did. */
+  public record Verdict(boolean storable, String reason, Optional<Rule> rule) {
+    public Verdict(boolean storable, String reason) {
+      this(storable, reason, Optional.empty());
     }
 
-    private Storability() {
+    static Verdict no(String reason) {
+      return new Verdict(false, reason);
     }
 
-    public static Verdict check(RequestHead req, ResponseHead resp, CacheConfig cfg) {
-        CacheControl reqCc = CacheControl.of(req.headers());
-        CacheControl cc = CacheControl.of(resp.headers());
-        int status = resp.status();
-
-        // §3: the method must be understood and cacheable; we store GET only (HEAD has no body to keep).
-        if (!req.method().equals("GET")) {
-            return Verdict.no("method " + req.method() + " not stored");
-        }
-        // Operator rules (dev.cachalot.rules): never-cache and bypass refuse; a default or immutable rule
-        // below stands in for explicit freshness.
-        Optional<Rule> rule = cfg.rules().isEmpty() ? Optional.empty() : cfg.rules().match(req, resp);
-        if (rule.isPresent() && !rule.get().action().givesFreshness()) {
-            return new Verdict(false, rule.get().reason(), rule);
-        }
-        // §3: the status must be final; we keep complete responses only (§3.3 allows partial ones).
-        if (status < 200) {
-            return Verdict.no("status " + status + " is not final");
-        }
-        if (status == 206) {
-            return Verdict.no("partial content (206) not stored");
-        }
-        if (status == 304) {
-            return Verdict.no("304 updates a stored response, it is not stored itself");
-        }
-        // §5.2.2.3: must-understand overrides no-store only for a status we understand.
-        if (cc.mustUnderstand() && !UNDERSTOOD_STATUS.contains(status)) {
-            return Verdict.no("must-understand with status " + status + " not understood");
-        }
-        if (reqCc.noStore()) {
-            return Verdict.no("no-store in request");
-        }
-        if (cc.noStore() && !(cc.mustUnderstand() && UNDERSTOOD_STATUS.contains(status))) {
-            return Verdict.no("no-store in response");
-        }
-        // §5.2.2.7: unqualified private forbids a shared cache to store; the qualified form only strips fields.
-        if (cfg.shared() && cc.isPrivate()) {
-            return Verdict.no("private");
-        }
-        // §3.5: responses to authenticated requests only with explicit permission.
-        if (cfg.shared() && req.headers().contains("Authorization")
-                && !(cc.mustRevalidate() || cc.isPublic() || cc.has("s-maxage"))) {
-            return Verdict.no("Authorization in request without public, s-maxage or must-revalidate");
-        }
-        // §4.1: Vary: * never matches a later request, so storing it is pointless.
-        if (resp.headers().values("Vary").contains("*")) {
-            return Verdict.no("Vary: *");
-        }
-        if (!cfg.storeSetCookie() && resp.headers().contains("Set-Cookie") && !(cc.isPublic() || cc.has("s-maxage"))) {
-            return Verdict.no("Set-Cookie without public or s-maxage");
-        }
-        OptionalLong length = contentLength(resp.headers());
-        if (length.isPresent() && length.getAsLong() > cfg.maxObjectBytes()) {
-            return Verdict.no("Content-Length " + length.getAsLong() + " exceeds maxObjectBytes " + cfg.maxObjectBytes());
-        }
-        // §3: explicit freshness or cacheability, or a heuristically cacheable status.
-        boolean explicit = resp.headers().contains("Expires") || cc.has("s-maxage") || cc.has("max-age");
-        if (rule.isPresent() && (rule.get().override() || !explicit)) {
-            return new Verdict(true, rule.get().reason(), rule);
-        }
-        if (resp.headers().contains("Expires")) {
-            return Verdict.yes("Expires");
-        }
-        for (String d : List.of("s-maxage", "max-age", "public")) {
-            if (cc.has(d)) {
-                return Verdict.yes(d);
-            }
-        }
-        if (Freshness.HEURISTICALLY_CACHEABLE.contains(status)) {
-            return Verdict.yes("status " + status + " heuristically cacheable");
-        }
-        return Verdict.no("status " + status + " not heuristically cacheable and no explicit freshness");
+    static Verdict yes(String reason) {
+      return new Verdict(true, reason);
     }
+  }
 
-    /**
-     * The header fields to store (RFC 9111 §3.1): without hop-by-hop fields and without the fields
-     * named by qualified {@code private} (§5.2.2.7) and qualified {@code no-cache} (§5.2.2.4).
-     * Dropping no-cache fields at store time is the simple safe way to honour "not reused without
-     * revalidation": a 304 or a new 200 brings them back.
-     */
-    public static ResponseHead headersToStore(ResponseHead resp) {
-        CacheControl cc = CacheControl.of(resp.headers());
-        Set<String> drop = new LinkedHashSet<>(cc.privateFields());
-        drop.addAll(cc.noCacheFields());
-        return resp.withHeaders(HopByHop.strip(resp.headers()).without(drop));
-    }
+  private Storability() {
+  }
 
-    private static OptionalLong contentLength(Headers headers) {
-        String v = headers.first("Content-Length").orElse("").strip();
-        if (v.isEmpty() || !v.chars().allMatch(Character::isDigit) || v.length() > 18) {
-            return OptionalLong.empty(); // framing errors are the codec's business, not a storage rule
-        }
-        return OptionalLong.of(Long.parseLong(v));
+  public static Verdict check(RequestHead req, ResponseHead resp, CacheConfig cfg) {
+    CacheControl reqCc = CacheControl.of(req.headers());
+    CacheControl cc = CacheControl.of(resp.headers());
+    int status = resp.status();
+
+    // §3: the method must be understood and cacheable; we store GET only (HEAD has no body to keep).
+    if (!req.method().equals("GET")) {
+      return Verdict.no("method " + req.method() + " not stored");
     }
+    // Operator rules (dev.cachalot.rules): never-cache and bypass refuse; a default or immutable rule
+    // below stands in for explicit freshness.
+    Optional<Rule> rule = cfg.rules().isEmpty() ? Optional.empty() : cfg.rules().match(req, resp);
+    if (rule.isPresent() && !rule.get().action().givesFreshness()) {
+      return new Verdict(false, rule.get().reason(), rule);
+    }
+    // §3: the status must be final; we keep complete responses only (§3.3 allows partial ones).
+    if (status < 200) {
+      return Verdict.no("status " + status + " is not final");
+    }
+    if (status == 206) {
+      return Verdict.no("partial content (206) not stored");
+    }
+    if (status == 304) {
+      return Verdict.no("304 updates a stored response, it is not stored itself");
+    }
+    // §5.2.2.3: must-understand overrides no-store only for a status we understand.
+    if (cc.mustUnderstand() && !UNDERSTOOD_STATUS.contains(status)) {
+      return Verdict.no("must-understand with status " + status + " not understood");
+    }
+    if (reqCc.noStore()) {
+      return Verdict.no("no-store in request");
+    }
+    if (cc.noStore() && !(cc.mustUnderstand() && UNDERSTOOD_STATUS.contains(status))) {
+      return Verdict.no("no-store in response");
+    }
+    // §5.2.2.7: unqualified private forbids a shared cache to store; the qualified form only strips fields.
+    if (cfg.shared() && cc.isPrivate()) {
+      return Verdict.no("private");
+    }
+    // §3.5: responses to authenticated requests only with explicit permission.
+    if (cfg.shared() && req.headers().contains("Authorization")
+        && !(cc.mustRevalidate() || cc.isPublic() || cc.has("s-maxage"))) {
+      return Verdict.no("Authorization in request without public, s-maxage or must-revalidate");
+    }
+    // §4.1: Vary: * never matches a later request, so storing it is pointless.
+    if (resp.headers().values("Vary").contains("*")) {
+      return Verdict.no("Vary: *");
+    }
+    if (!cfg.storeSetCookie() && resp.headers().contains("Set-Cookie") && !(cc.isPublic() || cc.has("s-maxage"))) {
+      return Verdict.no("Set-Cookie without public or s-maxage");
+    }
+    OptionalLong length = contentLength(resp.headers());
+    if (length.isPresent() && length.getAsLong() > cfg.maxObjectBytes()) {
+      return Verdict.no("Content-Length " + length.getAsLong() + " exceeds maxObjectBytes " + cfg.maxObjectBytes());
+    }
+    // §3: explicit freshness or cacheability, or a heuristically cacheable status.
+    boolean explicit = resp.headers().contains("Expires") || cc.has("s-maxage") || cc.has("max-age");
+    if (rule.isPresent() && (rule.get().override() || !explicit)) {
+      return new Verdict(true, rule.get().reason(), rule);
+    }
+    if (resp.headers().contains("Expires")) {
+      return Verdict.yes("Expires");
+    }
+    for (String d : List.of("s-maxage", "max-age", "public")) {
+      if (cc.has(d)) {
+        return Verdict.yes(d);
+      }
+    }
+    if (Freshness.HEURISTICALLY_CACHEABLE.contains(status)) {
+      return Verdict.yes("status " + status + " heuristically cacheable");
+    }
+    return Verdict.no("status " + status + " not heuristically cacheable and no explicit freshness");
+  }
+
+  /**
+   * The header fields to store (RFC 9111 §3.1): without hop-by-hop fields and without the fields
+   * named by qualified {@code private} (§5.2.2.7) and qualified {@code no-cache} (§5.2.2.4).
+   * Dropping no-cache fields at store time is the simple safe way to honour "not reused without
+   * revalidation": a 304 or a new 200 brings them back.
+   */
+  public static ResponseHead headersToStore(ResponseHead resp) {
+    CacheControl cc = CacheControl.of(resp.headers());
+    Set<String> drop = new LinkedHashSet<>(cc.privateFields());
+    drop.addAll(cc.noCacheFields());
+    return resp.withHeaders(HopByHop.strip(resp.headers()).without(drop));
+  }
+
+  private static OptionalLong contentLength(Headers headers) {
+    String v = headers.first("Content-Length").orElse("").strip();
+    if (v.isEmpty() || !v.chars().allMatch(Character::isDigit) || v.length() > 18) {
+      return OptionalLong.empty(); // framing errors are the codec's business, not a storage rule
+    }
+    return OptionalLong.of(Long.parseLong(v));
+  }
 }

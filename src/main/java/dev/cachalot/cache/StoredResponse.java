@@ -9,18 +9,18 @@ import java.util.Objects;
  * (RFC 9111 §4.2.3: request_time and response_time, both on the cache's own clock).
  */
 public record StoredResponse(ResponseHead head, Headers requestHeaders, Instant requestTime, Instant responseTime) {
-    public StoredResponse {
-        Objects.requireNonNull(head, "head");
-        Objects.requireNonNull(requestHeaders, "requestHeaders");
-        Objects.requireNonNull(requestTime, "requestTime");
-        Objects.requireNonNull(responseTime, "responseTime");
-        if (responseTime.isBefore(requestTime)) {
-            throw new IllegalArgumentException(
-                    "responseTime " + responseTime + " is before requestTime " + requestTime);
-        }
+  public StoredResponse {
+    Objects.requireNonNull(head, "head");
+    Objects.requireNonNull(requestHeaders, "requestHeaders");
+    Objects.requireNonNull(requestTime, "requestTime");
+    Objects.requireNonNull(responseTime, "responseTime");
+    if (responseTime.isBefore(requestTime)) {
+      throw new IllegalArgumentException(
+          "responseTime " + responseTime + " is before requestTime " + requestTime);
     }
+  }
 
-    public Headers headers() {
-        return head.headers();
-    }
+  public Headers headers() {
+    return head.headers();
+  }
 }

@@ -14,36 +14,36 @@ import java.util.Set;
  */
 public final class HopByHop {
 
-    /** Lower-cased names that are always hop-by-hop. */
-    public static final Set<String> ALWAYS = Set.of(
-            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-            "proxy-authorization", "proxy-authenticate", "proxy-authentication-info");
+  /** Lower-cased names that are always hop-by-hop. */
+  public static final Set<String> ALWAYS = Set.of(
+      "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+      "proxy-authorization", "proxy-authenticate", "proxy-authentication-info");
 
-    private HopByHop() {
-    }
+  private HopByHop() {
+  }
 
-    /** The fixed set plus every field named in Connection, lower-cased. */
-    public static Set<String> names(Headers headers) {
-        return names(headers.all("Connection"));
-    }
+  /** The fixed set plus every field named in Connection, lower-cased. */
+  public static Set<String> names(Headers headers) {
+    return names(headers.all("Connection"));
+  }
 
-    /** The fixed set plus every field named in the given Connection field lines, lower-cased. */
-    public static Set<String> names(List<String> connectionFieldLines) {
-        Set<String> out = new LinkedHashSet<>(ALWAYS);
-        for (String line : connectionFieldLines) {
-            for (String option : Headers.splitList(line)) {
-                out.add(option.toLowerCase(Locale.ROOT));
-            }
-        }
-        return out;
+  /** The fixed set plus every field named in the given Connection field lines, lower-cased. */
+  public static Set<String> names(List<String> connectionFieldLines) {
+    Set<String> out = new LinkedHashSet<>(ALWAYS);
+    for (String line : connectionFieldLines) {
+      for (String option : Headers.splitList(line)) {
+        out.add(option.toLowerCase(Locale.ROOT));
+      }
     }
+    return out;
+  }
 
-    public static boolean isHopByHop(String name, Headers headers) {
-        return names(headers).contains(name.toLowerCase(Locale.ROOT));
-    }
+  public static boolean isHopByHop(String name, Headers headers) {
+    return names(headers).contains(name.toLowerCase(Locale.ROOT));
+  }
 
-    /** The end-to-end fields only. */
-    public static Headers strip(Headers headers) {
-        return headers.without(List.copyOf(names(headers)));
-    }
+  /** The end-to-end fields only. */
+  public static Headers strip(Headers headers) {
+    return headers.without(List.copyOf(names(headers)));
+  }
 }

@@ -9,27 +9,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class HopByHopTest {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
-        "Upgrade", "Proxy-Authorization", "Proxy-Authenticate", "Proxy-Authentication-Info", "keep-alive", "UPGRADE"})
-    void rfc9110_7_6_1_fixedHopByHopFieldsAreStripped(String name) {
-        Headers h = Headers.of(name, "x", "Content-Type", "text/plain");
-        assertThat(HopByHop.strip(h)).isEqualTo(Headers.of("Content-Type", "text/plain"));
-        assertThat(HopByHop.isHopByHop(name, Headers.EMPTY)).isTrue();
-    }
+  @ParameterizedTest
+  @ValueSource(strings = {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
+    "Upgrade", "Proxy-Authorization", "Proxy-Authenticate", "Proxy-Authentication-Info", "keep-alive", "UPGRADE"})
+  void rfc9110_7_6_1_fixedHopByHopFieldsAreStripped(String name) {
+    Headers h = Headers.of(name, "x", "Content-Type", "text/plain");
+    assertThat(HopByHop.strip(h)).isEqualTo(Headers.of("Content-Type", "text/plain"));
+    assertThat(HopByHop.isHopByHop(name, Headers.EMPTY)).isTrue();
+  }
 
-    @Test
-    void rfc9110_7_6_1_fieldsNamedInConnectionAreStripped() {
-        Headers h = Headers.of("Connection", "close, X-Foo", "Connection", "x-bar", "X-Foo", "1", "X-Bar", "2",
-                "X-Baz", "3");
-        assertThat(HopByHop.strip(h)).isEqualTo(Headers.of("X-Baz", "3"));
-        assertThat(HopByHop.isHopByHop("x-foo", h)).isTrue();
-        assertThat(HopByHop.isHopByHop("X-Baz", h)).isFalse();
-    }
+  @Test
+  void rfc9110_7_6_1_fieldsNamedInConnectionAreStripped() {
+    Headers h = Headers.of("Connection", "close, X-Foo", "Connection", "x-bar", "X-Foo", "1", "X-Bar", "2",
+        "X-Baz", "3");
+    assertThat(HopByHop.strip(h)).isEqualTo(Headers.of("X-Baz", "3"));
+    assertThat(HopByHop.isHopByHop("x-foo", h)).isTrue();
+    assertThat(HopByHop.isHopByHop("X-Baz", h)).isFalse();
+  }
 
-    @Test
-    void rfc9110_7_6_1_endToEndFieldsStay() {
-        Headers h = Headers.of("Cache-Control", "max-age=1", "ETag", "\"a\"", "Set-Cookie", "a=b");
-        assertThat(HopByHop.strip(h)).isSameAs(h);
-    }
+  @Test
+  void rfc9110_7_6_1_endToEndFieldsStay() {
+    Headers h = Headers.of("Cache-Control", "max-age=1", "ETag", "\"a\"", "Set-Cookie", "a=b");
+    assertThat(HopByHop.strip(h)).isSameAs(h);
+  }
 }
