@@ -11,7 +11,7 @@ import picocli.CommandLine.TypeConversionException;
 /** Reads "500ms", "10s", "2m", "1h" as people write them, and ISO-8601 ("PT1.5S") too. */
 final class DurationConverter implements ITypeConverter<Duration> {
 
-  private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   @Override
   public Duration convert(String value) {
@@ -23,14 +23,15 @@ final class DurationConverter implements ITypeConverter<Duration> {
         case "ms" -> Duration.ofMillis(amount);
         case "s" -> Duration.ofSeconds(amount);
         case "m" -> Duration.ofMinutes(amount);
-        default -> Duration.ofHours(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofDays(amount);
       };
     }
     try {
       return Duration.parse(value.trim());
     } catch (DateTimeParseException e) {
       throw new TypeConversionException(
-          "'" + value + "' is not a duration; write it like 500ms, 10s, 2m, 1h or PT1.5S");
+          "'" + value + "' is not a duration; write it like 500ms, 10s, 2m, 1h, 1d or PT1.5S");
     }
   }
 }

@@ -32,6 +32,13 @@ public final class Main {
   static CommandLine newCommandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(new OneLineErrors());
+    cli.setParameterExceptionHandler((ex, args) -> {
+      var err = ex.getCommandLine().getErr();
+      err.println("cachalot: " + ex.getMessage() + " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName()
+          + " --help)");
+      err.flush();
+      return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+    });
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
   }

@@ -1,5 +1,6 @@
 package dev.cachalot.cli;
 
+import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.proxy.ProxyConfig;
 import dev.cachalot.proxy.ProxyServer;
 import java.net.InetSocketAddress;
@@ -43,13 +44,40 @@ final class ProxyCommand implements Callable<Integer> {
       description = "How long an origin may stay silent before 504 (default: ${DEFAULT-VALUE}).", defaultValue = "60s")
   Duration firstByteTimeout;
 
+  @Option(names = "--cache-mem", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Memory for cached responses (default: ${DEFAULT-VALUE}).", defaultValue = "256m")
+  long cacheMem;
+
+  @Option(names = "--cache-max-object", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Largest response stored; larger ones stream through (default: ${DEFAULT-VALUE}).",
+      defaultValue = "64m")
+  long cacheMaxObject;
+
+  @Option(names = "--heuristic-percent", paramLabel = "PERCENT",
+      description = "Heuristic freshness: this share of the time since Last-Modified (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10")
+  double heuristicPercent;
+
+  @Option(names = "--heuristic-max", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Cap on heuristic freshness (default: ${DEFAULT-VALUE}).", defaultValue = "1d")
+  Duration heuristicMax;
+
+  @Option(names = "--share-set-cookie",
+      description = "Serve stored responses that carry Set-Cookie to other clients, as RFC 9111 allows "
+          + "(default: only when the origin marks them public or s-maxage).")
+  boolean shareSetCookie;
+
   @Override
   public Integer call() throws Exception {
     ProxyConfig config = ProxyConfig.defaults()
         .withListen(listen)
         .withConnectPorts(new LinkedHashSet<>(connectPorts))
         .withTimeouts(connectTimeout, firstByteTimeout)
-        .withAccessLog(Optional.ofNullable(accessLog));
+        .withAccessLog(Optional.ofNullable(accessLog))
+        .withCache(cacheMem, CacheConfig.DEFAULT
+            .withMaxObjectBytes(cacheMaxObject)
+            .withHeuristic(heuristicPercent / 100.0, heuristicMax)
+            .withStoreSetCookie(shareSetCookie));
     try (ProxyServer server = ProxyServer.start(config)) {
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cachalot-shutdown"));
       server.awaitClose();

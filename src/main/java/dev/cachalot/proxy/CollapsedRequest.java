@@ -61,16 +61,16 @@ final class CollapsedRequest implements CacheFill.Follower {
       started = true;
       status = head.head().status();
       HttpHeaders headers = Heads.netty(head.head().headers());
-      headers.set(HttpHeaderNames.AGE, AgeHeader.format(Freshness.currentAge(head, engine.clock.instant())));
+      headers.set("Age", AgeHeader.format(Freshness.currentAge(head, engine.clock.instant())));
       headers.add("Cache-Status", CacheStatus.forward(engine.cacheName, CacheStatus.Fwd.MISS)
           .withCollapsed(true).withFwdStatus(status).format());
       HeaderRewriter.appendVia(headers, HttpVersion.HTTP_1_1, engine.config.pseudonym());
       headers.remove(HttpHeaderNames.CONNECTION);
       if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        headers.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
       }
       if (!HttpUtil.isKeepAlive(clientRequest)) {
-        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        headers.set("Connection", HttpHeaderValues.CLOSE);
       }
       client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), headers));
     });

@@ -21,10 +21,10 @@ final class ErrorResponses {
     body.writeCharSequence(text, StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
     response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
-        .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-        .set(HttpHeaderNames.VIA, "1.1 " + pseudonym);
+        .set("Content-Type", HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
+        .set("Content-Length", body.readableBytes())
+        .set("Cache-Control", HttpHeaderValues.NO_STORE)
+        .set("Via", "1.1 " + pseudonym);
     return response;
   }
 }

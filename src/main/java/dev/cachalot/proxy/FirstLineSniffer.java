@@ -50,7 +50,7 @@ final class FirstLineSniffer extends ByteToMessageDecoder {
     ChannelHandlerContext codec = ctx.pipeline().context(ClientPipeline.CODEC);
     ctx.pipeline().remove(this);
     HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, LabLine.toUrl(firstLine));
-    request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    request.headers().set("Connection", HttpHeaderValues.CLOSE);
     codec.fireChannelRead(request);
     codec.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
   }

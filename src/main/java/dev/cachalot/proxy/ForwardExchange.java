@@ -136,7 +136,7 @@ final class ForwardExchange implements OriginListener {
   private HttpRequest originRequest() {
     HttpHeaders headers = HeaderRewriter.withoutHopByHop(clientRequest.headers());
     // RFC 9112 §3.2.2: a proxy replaces Host with the authority of the absolute-form target.
-    headers.set(HttpHeaderNames.HOST, target.hostHeader());
+    headers.set("Host", target.hostHeader());
     HeaderRewriter.appendVia(headers, clientRequest.protocolVersion(), engine.config.pseudonym());
     if (originHeaderOverrides != null) {
       // The cache validates its own stored response, in full: the client's conditionals and range
@@ -146,7 +146,7 @@ final class ForwardExchange implements OriginListener {
       headers.setAll(originHeaderOverrides);
     }
     if (HttpUtil.isTransferEncodingChunked(clientRequest)) {
-      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      headers.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
     }
     return new DefaultHttpRequest(HttpVersion.HTTP_1_1, clientRequest.method(), target.pathAndQuery(), headers);
   }
@@ -238,13 +238,13 @@ final class ForwardExchange implements OriginListener {
       if (http10Client) {
         closeAfterResponse = true;
       } else {
-        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        headers.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
       }
     }
     if (!clientKeepAlive || closeAfterResponse) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      headers.set("Connection", HttpHeaderValues.CLOSE);
     } else if (http10Client) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      headers.set("Connection", HttpHeaderValues.KEEP_ALIVE);
     }
     return new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers);
   }
@@ -374,7 +374,7 @@ final class ForwardExchange implements OriginListener {
     var response = ErrorResponses.of(frontend.alloc(), errorStatus, describe(cause), engine.config.pseudonym());
     boolean keepAlive = clientKeepAlive && (requestComplete || bodylessRequest);
     if (!keepAlive) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      response.headers().set("Connection", HttpHeaderValues.CLOSE);
     }
     status = errorStatus.code();
     long length = response.content().readableBytes();

@@ -62,7 +62,7 @@ final class HeaderRewriter {
   static void appendVia(HttpHeaders headers, HttpVersion received, String pseudonym) {
     String hop = (received.majorVersion() + "." + received.minorVersion()) + " " + pseudonym;
     String existing = headers.get(HttpHeaderNames.VIA);
-    headers.set(HttpHeaderNames.VIA, existing == null || existing.isBlank() ? hop : existing + ", " + hop);
+    headers.set("Via", existing == null || existing.isBlank() ? hop : existing + ", " + hop);
   }
 
   /** True when a message already passed through this proxy: forwarding it again would loop. */

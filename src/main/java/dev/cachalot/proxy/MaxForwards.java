@@ -30,7 +30,7 @@ final class MaxForwards {
       if (remaining <= 0) {
         return true;
       }
-      request.headers().set(HttpHeaderNames.MAX_FORWARDS, remaining - 1);
+      request.headers().set("Max-Forwards", remaining - 1);
       return false;
     } catch (NumberFormatException e) {
       return false;
@@ -58,11 +58,11 @@ final class MaxForwards {
     }
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
     response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-        .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-        .set(HttpHeaderNames.VIA, "1.1 " + pseudonym);
+        .set("Content-Type", contentType)
+        .set("Content-Length", body.readableBytes())
+        .set("Via", "1.1 " + pseudonym);
     if (HttpMethod.OPTIONS.equals(request.method())) {
-      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS, TRACE, CONNECT");
+      response.headers().set("Allow", "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS, TRACE, CONNECT");
     }
     return response;
   }

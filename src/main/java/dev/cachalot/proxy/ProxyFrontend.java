@@ -244,7 +244,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   /** Writes a complete answer of the proxy's own, then reads on (skipping the rest of the request) or closes. */
   private void finishWith(FullHttpResponse response, boolean keepAlive) {
     if (!keepAlive) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      response.headers().set("Connection", HttpHeaderValues.CLOSE);
     }
     ChannelFuture written = ctx.writeAndFlush(response);
     if (!keepAlive) {

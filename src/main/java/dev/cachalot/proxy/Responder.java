@@ -67,21 +67,21 @@ final class Responder {
     } else {
       headers = Heads.netty(stored.headers());
       headers.remove(HttpHeaderNames.TRANSFER_ENCODING).remove(HttpHeaderNames.CONNECTION);
-      headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
+      headers.set("Content-Length", length);
       if (stored.status() == 200 && !head) {
         Ranges.Result range = Ranges.evaluate(request, stored, length);
         if (range instanceof Ranges.Satisfiable part) {
           status = HttpResponseStatus.PARTIAL_CONTENT;
           payload = body.retainedSlice(body.readerIndex() + (int) part.first(), (int) (part.last() - part.first() + 1));
           body.release();
-          headers.set(HttpHeaderNames.CONTENT_RANGE, part.contentRange());
-          headers.set(HttpHeaderNames.CONTENT_LENGTH, payload.readableBytes());
+          headers.set("Content-Range", part.contentRange());
+          headers.set("Content-Length", payload.readableBytes());
         } else if (range instanceof Ranges.Unsatisfiable none) {
           status = HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
           payload = Unpooled.EMPTY_BUFFER;
           body.release();
-          headers.set(HttpHeaderNames.CONTENT_RANGE, none.contentRange());
-          headers.set(HttpHeaderNames.CONTENT_LENGTH, 0);
+          headers.set("Content-Range", none.contentRange());
+          headers.set("Content-Length", 0);
         }
       }
       if (head) {
@@ -89,14 +89,14 @@ final class Responder {
         payload = Unpooled.EMPTY_BUFFER;
       }
     }
-    headers.set(HttpHeaderNames.AGE, AgeHeader.format(Freshness.currentAge(entry.meta(), now)));
+    headers.set("Age", AgeHeader.format(Freshness.currentAge(entry.meta(), now)));
     headers.add("Cache-Status", cacheStatus.format());
     HeaderRewriter.appendVia(headers, HttpVersion.HTTP_1_1, engine.config.pseudonym());
     boolean keepAlive = HttpUtil.isKeepAlive(clientRequest);
     if (!keepAlive) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      headers.set("Connection", HttpHeaderValues.CLOSE);
     } else if (clientRequest.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      headers.set("Connection", HttpHeaderValues.KEEP_ALIVE);
     }
     int code = status.code();
     long sent = payload.readableBytes();

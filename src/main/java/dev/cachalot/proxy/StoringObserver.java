@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ final class StoringObserver implements ExchangeObserver {
   private final CacheStatus.Fwd fwd;
   private final long start;
   private final Instant requestTime;
+  /** The body copied so far when no fill collects it (a request that leads no collapsed fill). */
+  private final List<ByteBuf> ownChunks = new ArrayList<>();
   private StoredResponse meta;
   private String variant;
   private boolean capturing;
@@ -143,8 +146,6 @@ final class StoringObserver implements ExchangeObserver {
       ownChunks.add(copy);
     }
   }
-
-  private final java.util.ArrayList<ByteBuf> ownChunks = new java.util.ArrayList<>();
 
   @Override
   public void onResponseComplete() {

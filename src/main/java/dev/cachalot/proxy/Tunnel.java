@@ -54,7 +54,7 @@ final class Tunnel {
         HttpResponseStatus status = f.cause() instanceof ConnectTimeoutException
             ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
         FullHttpResponse error = ErrorResponses.of(ctx.alloc(), status, describe(destination, f.cause()), engine.config.pseudonym());
-        error.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        error.headers().set("Connection", HttpHeaderValues.CLOSE);
         frontend.logAccess(start, "TCP_TUNNEL", status.code(), 0, connect, "HIER_NONE/-", "-");
         ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
         return;
