@@ -390,7 +390,7 @@ main() {
 
   local verified=""
   for t in "${!VERIFIED[@]}"; do verified+="$t=${VERIFIED[$t]} "; done
-  cp "$RESULTS" "$HERE/last-results.tsv"
+  cp "$RESULTS" "${OUT%.md}.tsv"
   python3 "$HERE/report.py" "$RESULTS" \
     --meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
     --meta "machine=$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)" \
