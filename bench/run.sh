@@ -18,7 +18,7 @@ SCENARIOS=${SCENARIOS:-"a b c d e f"}
 TARGETS=${TARGETS:-"direct cachalot squid nginx varnish"}
 SERVER_CPU=${SERVER_CPU:-1}     # server under test (and the origin) run here
 CLIENT_CPU=${CLIENT_CPU:-0}     # wrk, curl and the idle-connection client run here
-BASE_PORT=${BASE_PORT:-18080}
+BASE_PORT=${BASE_PORT:-28080}
 IDLE_CONNS=${IDLE_CONNS:-10000}
 BIG_MB=${BIG_MB:-1024}          # size of the CONNECT-tunnel download
 JAR=${JAR:-$REPO/target/cachalot.jar}
@@ -202,7 +202,13 @@ backend origin { .host = "127.0.0.1"; .port = "$ORIGIN_PORT"; }
 EOF
 }
 
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 start_servers() {
+  local p
+  for p in $(seq "$BASE_PORT" $((BASE_PORT + 4))); do
+    port_free "$p" || die "port $p is in use: choose another BASE_PORT"
+  done
   ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
   local pin="taskset -c $SERVER_CPU"
   $pin nginx -e "$T/logs/origin-error.log" -p "$T/ngx-origin" -c "$T/origin.conf" >"$T/logs/origin.out" 2>&1 &

@@ -1,5 +1,5 @@
 -- wrk script for bench/run.sh.
--- BENCH_PATH: the request target; an absolute URI ("http://127.0.0.1:18080/1k") for forward proxies,
+-- BENCH_PATH: the request target; an absolute URI ("http://127.0.0.1:28080/1k") for forward proxies,
 --             a path ("/1k") for the origin and the reverse proxies.
 -- BENCH_HOST: the Host header (the origin's authority, also when talking to a forward proxy).
 local path = os.getenv("BENCH_PATH")
