@@ -341,7 +341,7 @@ idle_run() { # target
   taskset -c "$CLIENT_CPU" python3 "$HERE/idle_conns.py" 127.0.0.1 "$(port_of "$t")" "$IDLE_CONNS" \
     "$(target_path "$t" /1k)" "$ORIGIN" "$stop" 300 >"$T/idle.out" 2>&1 &
   IDLE_PID=$!
-  for _ in $(seq 1200); do grep -q '^OPEN' "$T/idle.out" && break; kill -0 $IDLE_PID 2>/dev/null || break; sleep 0.25; done
+  for _ in $(seq 1200); do grep -qs '^OPEN' "$T/idle.out" && break; kill -0 $IDLE_PID 2>/dev/null || break; sleep 0.25; done
   sleep 3
   after=$(rss_kb VmRSS "${PID[$t]}")
   touch "$stop"
