@@ -1,5 +1,6 @@
 package dev.cachalot.cache;
 
+import dev.cachalot.rules.Rules;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -15,15 +16,24 @@ import java.util.Objects;
  * @param storeSetCookie store responses carrying Set-Cookie although they are not marked public or
  *     s-maxage (RFC 9111 allows it; off by default, see {@link Storability})
  * @param maxObjectBytes responses whose Content-Length exceeds this are not stored
+ * @param rules operator rules ({@link Rules}): consulted by {@link Freshness}, {@link Storability} and
+ *     {@link CachePolicy} for the request and response at hand; empty by default (pure RFC 9111)
  */
 public record CacheConfig(boolean shared, double heuristicFraction, Duration heuristicMax, boolean storeSetCookie,
-                          long maxObjectBytes) {
+                          long maxObjectBytes, Rules rules) {
 
     public static final CacheConfig DEFAULT =
-            new CacheConfig(true, 0.10, Duration.ofDays(1), false, 64L * 1024 * 1024);
+            new CacheConfig(true, 0.10, Duration.ofDays(1), false, 64L * 1024 * 1024, Rules.EMPTY);
+
+    /** Without operator rules. */
+    public CacheConfig(boolean shared, double heuristicFraction, Duration heuristicMax, boolean storeSetCookie,
+                       long maxObjectBytes) {
+        this(shared, heuristicFraction, heuristicMax, storeSetCookie, maxObjectBytes, Rules.EMPTY);
+    }
 
     public CacheConfig {
         Objects.requireNonNull(heuristicMax, "heuristicMax");
+        Objects.requireNonNull(rules, "rules");
         if (!(heuristicFraction >= 0.0 && heuristicFraction <= 1.0)) {
             throw new IllegalArgumentException("heuristicFraction must be in [0, 1], got " + heuristicFraction);
         }
@@ -36,14 +46,18 @@ public record CacheConfig(boolean shared, double heuristicFraction, Duration heu
     }
 
     public CacheConfig withStoreSetCookie(boolean value) {
-        return new CacheConfig(shared, heuristicFraction, heuristicMax, value, maxObjectBytes);
+        return new CacheConfig(shared, heuristicFraction, heuristicMax, value, maxObjectBytes, rules);
     }
 
     public CacheConfig withHeuristic(double fraction, Duration max) {
-        return new CacheConfig(shared, fraction, max, storeSetCookie, maxObjectBytes);
+        return new CacheConfig(shared, fraction, max, storeSetCookie, maxObjectBytes, rules);
     }
 
     public CacheConfig withMaxObjectBytes(long value) {
-        return new CacheConfig(shared, heuristicFraction, heuristicMax, storeSetCookie, value);
+        return new CacheConfig(shared, heuristicFraction, heuristicMax, storeSetCookie, value, rules);
+    }
+
+    public CacheConfig withRules(Rules value) {
+        return new CacheConfig(shared, heuristicFraction, heuristicMax, storeSetCookie, maxObjectBytes, value);
     }
 }

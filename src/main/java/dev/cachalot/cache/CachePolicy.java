@@ -1,6 +1,9 @@
 package dev.cachalot.cache;
 
 import dev.cachalot.http.CacheControl;
+import dev.cachalot.rules.Action;
+import dev.cachalot.rules.Rule;
+import dev.cachalot.rules.Rules;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -29,6 +32,11 @@ public final class CachePolicy {
         if (!request.isGetOrHead()) {
             return plain(Decision.Kind.PASS, "method " + request.method() + " not served from cache");
         }
+        Rules rules = cfg.rules();
+        Optional<Rule> bypass = rules.isEmpty() ? Optional.empty() : rules.bypass(request);
+        if (bypass.isPresent()) {
+            return plain(Decision.Kind.PASS, bypass.get().reason()).withRule(bypass);
+        }
         CacheControl req = requestDirectives(request.headers());
         if (stored.isEmpty()) {
             return req.onlyIfCached()
@@ -36,21 +44,31 @@ public final class CachePolicy {
                     : plain(Decision.Kind.MISS, "nothing stored");
         }
         StoredResponse s = stored.get();
+        Optional<Rule> matched = rules.isEmpty() ? Optional.empty() : rules.match(request, s.head());
+        if (matched.isPresent() && !matched.get().action().givesFreshness()) {
+            // Stored before the rule existed (a reload): not used, and the answer will not be stored.
+            String why = matched.get().reason() + "; stored response not used";
+            return (req.onlyIfCached()
+                    ? plain(Decision.Kind.GATEWAY_TIMEOUT, "only-if-cached but " + why)
+                    : plain(Decision.Kind.MISS, why)).withRule(matched);
+        }
         CacheControl resp = CacheControl.of(s.headers());
-        Freshness.Lifetime lifetime = Freshness.lifetime(s, cfg);
+        Freshness.Lifetime lifetime = Freshness.lifetime(request, s, cfg);
+        Optional<Rule> rule = lifetime.rule();
+        boolean override = rule.isPresent() && rule.get().override();
+        boolean immutable = rule.isPresent() && rule.get().action() instanceof Action.Immutable;
         long age = seconds(Freshness.currentAge(s, now));
         long life = seconds(lifetime.value());
         long ttl = life - age;
-        String describe = lifetime.source().label()
-                + (lifetime.source() == Freshness.Source.INVALID || lifetime.source() == Freshness.Source.NONE
-                ? "" : "=" + life)
-                + ", age " + age + " s";
+        String describe = lifetime.describe() + ", age " + age + " s";
         // §4.2: fresh when freshness_lifetime > current_age.
         boolean fresh = ttl > 0;
 
         String mustValidate = null;
-        if (resp.noCache()) {
+        if (resp.noCache() && !override) {
             mustValidate = "no-cache in response"; // §5.2.2.4
+        } else if (immutable && fresh) {
+            mustValidate = null; // the operator declared it immutable: client reloads do not revalidate
         } else if (req.noCache()) {
             mustValidate = "no-cache in request"; // §5.2.1.4 (or Pragma: no-cache, §5.4)
         } else if (req.maxAge().isPresent() && age >= req.maxAge().getAsLong()) {
@@ -60,29 +78,30 @@ public final class CachePolicy {
             mustValidate = "request min-fresh=" + req.minFresh().getAsLong() + " > remaining " + ttl + " s"; // §5.2.1.3
         }
         if (mustValidate != null) {
-            return origin(req, s, mustValidate + "; " + describe, age, ttl);
+            return origin(req, s, mustValidate + "; " + describe, age, ttl).withRule(rule);
         }
         if (fresh) {
             return new Decision(Decision.Kind.FRESH, "fresh: " + describe, Headers.EMPTY,
-                    OptionalLong.of(age), OptionalLong.of(ttl));
+                    OptionalLong.of(age), OptionalLong.of(ttl), rule);
         }
         long staleness = -ttl;
         String stale = "stale: " + describe + ", stale by " + staleness + " s";
         if (forbidsStale(resp, cfg)) {
-            return origin(req, s, stale + "; stale use forbidden by " + staleForbiddenBy(resp, cfg), age, ttl);
+            return origin(req, s, stale + "; stale use forbidden by " + staleForbiddenBy(resp, cfg), age, ttl)
+                    .withRule(rule);
         }
         OptionalLong maxStale = req.maxStale();
         if (maxStale.isPresent() && staleness <= maxStale.getAsLong()) {
             return new Decision(Decision.Kind.STALE, stale + "; within request max-stale", Headers.EMPTY,
-                    OptionalLong.of(age), OptionalLong.of(ttl));
+                    OptionalLong.of(age), OptionalLong.of(ttl), rule);
         }
         OptionalLong swr = resp.staleWhileRevalidate();
         if (swr.isPresent() && staleness <= swr.getAsLong()) {
             return new Decision(Decision.Kind.STALE_WHILE_REVALIDATE,
                     stale + "; within stale-while-revalidate=" + swr.getAsLong(),
-                    Validation.conditionalHeaders(s), OptionalLong.of(age), OptionalLong.of(ttl));
+                    Validation.conditionalHeaders(s), OptionalLong.of(age), OptionalLong.of(ttl), rule);
         }
-        return origin(req, s, stale, age, ttl);
+        return origin(req, s, stale, age, ttl).withRule(rule);
     }
 
     /**
@@ -98,7 +117,7 @@ public final class CachePolicy {
         if (resp.noCache() || forbidsStale(resp, cfg)) {
             return false;
         }
-        long staleness = seconds(Freshness.currentAge(stored, now)) - seconds(Freshness.lifetime(stored, cfg).value());
+        long staleness = seconds(Freshness.currentAge(stored, now)) - seconds(Freshness.lifetime(request, stored, cfg).value());
         if (staleness < 0) {
             return true;
         }

@@ -1,6 +1,8 @@
 package dev.cachalot.cache;
 
+import dev.cachalot.rules.Rule;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -13,9 +15,21 @@ import java.util.OptionalLong;
  * @param ageSeconds current age of the stored response, when there is one
  * @param ttlSeconds freshness lifetime minus age (negative when stale), when there is a stored response;
  *     for Cache-Status {@code ttl=} (RFC 9211 §2.5)
+ * @param rule the operator rule that shaped the decision (its lifetime, or bypass/never-cache), if any;
+ *     its name goes into Cache-Status {@code detail}
  */
 public record Decision(Kind kind, String reason, Headers conditionalHeaders, OptionalLong ageSeconds,
-                       OptionalLong ttlSeconds) {
+                       OptionalLong ttlSeconds, Optional<Rule> rule) {
+
+    public Decision(Kind kind, String reason, Headers conditionalHeaders, OptionalLong ageSeconds,
+                    OptionalLong ttlSeconds) {
+        this(kind, reason, conditionalHeaders, ageSeconds, ttlSeconds, Optional.empty());
+    }
+
+    /** The same decision, noting the operator rule that shaped it (for Cache-Status detail). */
+    public Decision withRule(Optional<Rule> value) {
+        return new Decision(kind, reason, conditionalHeaders, ageSeconds, ttlSeconds, value);
+    }
 
     public enum Kind {
         /** Serve the stored response; it is fresh enough for this request. */
@@ -40,6 +54,7 @@ public record Decision(Kind kind, String reason, Headers conditionalHeaders, Opt
         Objects.requireNonNull(conditionalHeaders, "conditionalHeaders");
         Objects.requireNonNull(ageSeconds, "ageSeconds");
         Objects.requireNonNull(ttlSeconds, "ttlSeconds");
+        Objects.requireNonNull(rule, "rule");
     }
 
     /** Whether the stored response is sent to the client without waiting for the origin. */

@@ -2,6 +2,8 @@ package dev.cachalot.cache;
 
 import dev.cachalot.http.CacheControl;
 import dev.cachalot.http.HttpDates;
+import dev.cachalot.rules.Action;
+import dev.cachalot.rules.Rule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +27,9 @@ public final class Freshness {
         /** A freshness directive or Expires was present but invalid: stale (§4.2.1). */
         INVALID("invalid freshness information"),
         /** Nothing to go by: zero lifetime. */
-        NONE("no freshness information");
+        NONE("no freshness information"),
+        /** An operator rule ({@link dev.cachalot.rules.Rule}) gave the lifetime. */
+        RULE("rule");
 
         private final String label;
 
@@ -38,14 +42,85 @@ public final class Freshness {
         }
     }
 
-    /** A freshness lifetime and where it came from. */
-    public record Lifetime(Duration value, Source source) {
+    /**
+     * A freshness lifetime and where it came from.
+     *
+     * @param rule the operator rule that gave it, present exactly when the source is {@link Source#RULE}
+     */
+    public record Lifetime(Duration value, Source source, Optional<Rule> rule) {
+        public Lifetime(Duration value, Source source) {
+            this(value, source, Optional.empty());
+        }
+
+        public Lifetime {
+            if (rule.isPresent() != (source == Source.RULE)) {
+                throw new IllegalArgumentException("a rule goes with source RULE only");
+            }
+        }
+
         public boolean heuristic() {
             return source == Source.HEURISTIC;
+        }
+
+        /** For reasons: {@code max-age=60}, {@code rule "x": immutable 365d}, {@code no freshness information}. */
+        public String describe() {
+            return switch (source) {
+                case RULE -> rule.get().reason();
+                case INVALID, NONE -> source.label();
+                default -> source.label() + "=" + value.getSeconds();
+            };
         }
     }
 
     private Freshness() {
+    }
+
+    /**
+     * The lifetime with the operator rules applied: the first rule matching the request and the
+     * stored response that gives freshness (default or immutable) replaces the heuristic (§4.2.2
+     * lets a cache choose its own); explicit origin freshness (s-maxage, max-age, Expires, even an
+     * invalid one) still wins unless the rule says override.
+     */
+    public static Lifetime lifetime(RequestHead request, StoredResponse stored, CacheConfig cfg) {
+        Optional<Rule> rule = cfg.rules().isEmpty()
+                ? Optional.empty()
+                : cfg.rules().match(request, stored.head()).filter(r -> r.action().givesFreshness());
+        Lifetime rfc = lifetime(stored, cfg);
+        if (rule.isEmpty()) {
+            return rfc;
+        }
+        if (!rule.get().override() && isExplicit(rfc.source())) {
+            return rfc;
+        }
+        return new Lifetime(ruleLifetime(rule.get().action(), stored), Source.RULE, rule);
+    }
+
+    /** Whether the origin said something about freshness itself (as opposed to heuristic or nothing). */
+    public static boolean isExplicit(Source source) {
+        return source == Source.S_MAXAGE || source == Source.MAX_AGE || source == Source.EXPIRES
+                || source == Source.INVALID;
+    }
+
+    /**
+     * Squid's refresh_pattern arithmetic for a default: with Last-Modified, percent of
+     * (Date − Last-Modified) clamped to [min, max]; without it, min. Immutable: its lifetime.
+     */
+    static Duration ruleLifetime(Action action, StoredResponse stored) {
+        if (action instanceof Action.Immutable im) {
+            return im.lifetime();
+        }
+        Action.DefaultFreshness d = (Action.DefaultFreshness) action;
+        Optional<Instant> lastModified = stored.headers().first("Last-Modified")
+                .flatMap(v -> HttpDates.parse(v, stored.responseTime()));
+        if (lastModified.isEmpty()) {
+            return d.min();
+        }
+        Duration since = nonNegative(Duration.between(lastModified.get(), dateValue(stored)));
+        Duration value = Duration.ofMillis((long) (since.toMillis() * d.percent() / 100.0));
+        if (value.compareTo(d.min()) < 0) {
+            return d.min();
+        }
+        return value.compareTo(d.max()) > 0 ? d.max() : value;
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.cachalot.cache;
 import dev.cachalot.http.CacheControl;
 import dev.cachalot.http.HopByHop;
 import java.util.LinkedHashSet;
+import dev.cachalot.rules.Rule;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -28,8 +30,12 @@ public final class Storability {
             400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422,
             426, 500, 501, 502, 503, 504, 505);
 
-    /** The outcome, with a reason for logs and traces. */
-    public record Verdict(boolean storable, String reason) {
+    /** The outcome, with a reason for logs and traces, and the operator rule that decided it, if one did. */
+    public record Verdict(boolean storable, String reason, Optional<Rule> rule) {
+        public Verdict(boolean storable, String reason) {
+            this(storable, reason, Optional.empty());
+        }
+
         static Verdict no(String reason) {
             return new Verdict(false, reason);
         }
@@ -50,6 +56,12 @@ public final class Storability {
         // §3: the method must be understood and cacheable; we store GET only (HEAD has no body to keep).
         if (!req.method().equals("GET")) {
             return Verdict.no("method " + req.method() + " not stored");
+        }
+        // Operator rules (dev.cachalot.rules): never-cache and bypass refuse; a default or immutable rule
+        // below stands in for explicit freshness.
+        Optional<Rule> rule = cfg.rules().isEmpty() ? Optional.empty() : cfg.rules().match(req, resp);
+        if (rule.isPresent() && !rule.get().action().givesFreshness()) {
+            return new Verdict(false, rule.get().reason(), rule);
         }
         // §3: the status must be final; we keep complete responses only (§3.3 allows partial ones).
         if (status < 200) {
@@ -92,6 +104,10 @@ public final class Storability {
             return Verdict.no("Content-Length " + length.getAsLong() + " exceeds maxObjectBytes " + cfg.maxObjectBytes());
         }
         // §3: explicit freshness or cacheability, or a heuristically cacheable status.
+        boolean explicit = resp.headers().contains("Expires") || cc.has("s-maxage") || cc.has("max-age");
+        if (rule.isPresent() && (rule.get().override() || !explicit)) {
+            return new Verdict(true, rule.get().reason(), rule);
+        }
         if (resp.headers().contains("Expires")) {
             return Verdict.yes("Expires");
         }

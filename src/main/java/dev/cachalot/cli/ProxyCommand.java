@@ -1,5 +1,6 @@
 package dev.cachalot.cli;
 
+import dev.cachalot.admin.AdminServer;
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.proxy.ProxyConfig;
 import dev.cachalot.proxy.ProxyServer;
@@ -9,7 +10,25 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.lang.reflect.RecordComponent;
+import dev.cachalot.UserFacingException;
+import dev.cachalot.config.ConfigException;
+import dev.cachalot.config.ConfigFile;
+import dev.cachalot.config.ConfigReloader;
+import dev.cachalot.config.Hangup;
+import dev.cachalot.rules.Presets;
+import dev.cachalot.rules.Rules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +40,10 @@ import picocli.CommandLine.Option;
     description = "Run the caching HTTP/1.1 proxy (forward proxy, CONNECT tunnels, the lab's bare-host lines).")
 final class ProxyCommand implements Callable<Integer> {
 
+  private static final Logger log = LoggerFactory.getLogger(ProxyCommand.class);
+
   @Mixin LoggingOptions logging;
+  @Mixin ObservabilityOptions observability;
 
   @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
       description = "Address to listen on (default: ${DEFAULT-VALUE}). Listening beyond loopback exposes the proxy.",
@@ -33,7 +55,7 @@ final class ProxyCommand implements Callable<Integer> {
   List<Integer> connectPorts;
 
   @Option(names = "--access-log", paramLabel = "FILE",
-      description = "Write the access log (Squid native format) to FILE instead of stdout.")
+      description = "Write the access log to FILE instead of stdout (format: --access-log-format).")
   Path accessLog;
 
   @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -67,9 +89,106 @@ final class ProxyCommand implements Callable<Integer> {
           + "(default: only when the origin marks them public or s-maxage).")
   boolean shareSetCookie;
 
+  @Option(names = "--preset", paramLabel = "NAME", split = ",",
+      description = "Rule presets, tried before the config file's rules: debian, ubuntu (by-hash/ and pool/ "
+          + "immutable for a year, index files 5 minutes then revalidated).")
+  List<String> presets = new ArrayList<>();
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML file with any of these options (without --), presets and rules; flags given here win. "
+          + "Rules, presets, heuristic and Set-Cookie settings reload on SIGHUP. Example: docs/cachalot.example.yaml.")
+  Path configFile;
+
+  @Spec CommandSpec spec;
+
+  /** Reloads {@link #configFile} into the running proxy; null without --config or before start. */
+  private volatile ConfigReloader<ProxyConfig> reloader;
+
   @Override
   public Integer call() throws Exception {
-    ProxyConfig config = ProxyConfig.defaults()
+    ProxyConfig config = effectiveConfig();
+    try (ProxyServer server = ProxyServer.start(config, observability.observability(listen));
+        AdminServer admin = observability.startAdmin(server)) {
+      if (configFile != null) {
+        reloader = reloaderFor(server);
+        Hangup.onHangup(reloader::reload);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cachalot-shutdown"));
+      server.awaitClose();
+    }
+    return 0;
+  }
+
+  /** The hook for SIGHUP and the admin endpoint; null without --config. */
+  ConfigReloader<ProxyConfig> reloader() {
+    return reloader;
+  }
+
+  /** Reloads the file into {@code server}: the cache settings (rules included) apply to new requests. */
+  ConfigReloader<ProxyConfig> reloaderFor(ProxyServer server) {
+    return new ConfigReloader<>(configFile.toString(), this::effectiveConfig, next -> {
+      for (RecordComponent c : ProxyConfig.class.getRecordComponents()) {
+        if (!c.getName().equals("cache") && !c.getName().equals("pseudonym")) {
+          try {
+            Object now = c.getAccessor().invoke(lastLoaded);
+            Object then = c.getAccessor().invoke(next);
+            if (!java.util.Objects.equals(now, then)) {
+              log.warn("reload: '{}' changed in {}; it applies after a restart", c.getName(), configFile);
+            }
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+      server.cacheConfig(next.cache());
+    }, next -> next.cache().rules().list().size() + " rules " + next.cache().rules().list().stream()
+        .map(r -> r.name()).toList());
+  }
+
+  /** The last configuration built, to tell which restart-only settings a reload would change. */
+  private volatile ProxyConfig lastLoaded;
+
+  /** Defaults, then the config file (if any), then the flags given on the command line. */
+  ProxyConfig effectiveConfig() {
+    ConfigFile file = configFile == null ? null : ConfigFile.load(configFile, optionKeys());
+    ProxyCommand effective = file == null ? this : merged(file);
+    List<String> presetNames = file == null || spec == null || hasFlag("--preset") ? presets : file.presets();
+    Rules rules;
+    try {
+      rules = file == null ? presetRules(presetNames) : file.allRules(presetNames);
+    } catch (IllegalArgumentException e) {
+      throw new UserFacingException("--preset: " + e.getMessage(), 2, e);
+    }
+    try {
+      ProxyConfig built = effective.build(rules);
+      if (lastLoaded == null || reloader == null) {
+        lastLoaded = built;
+      }
+      return built;
+    } catch (IllegalArgumentException e) {
+      // ProxyConfig names the option ("--connect-ports: ..."): point at the file's line when it came from there.
+      if (file != null) {
+        for (ConfigFile.Setting setting : file.settings()) {
+          if (e.getMessage() != null && e.getMessage().startsWith("--" + setting.key()) && !hasFlag("--" + setting.key())) {
+            throw new ConfigException(file.file() + ":" + setting.line() + ": bad value for '" + setting.key() + "': "
+                + e.getMessage().substring(setting.key().length() + 2).replaceFirst("^:\\s*", ""));
+          }
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static Rules presetRules(List<String> names) {
+    List<dev.cachalot.rules.Rule> all = new ArrayList<>();
+    for (String n : names) {
+      all.addAll(Presets.get(n));
+    }
+    return Rules.of(all);
+  }
+
+  private ProxyConfig build(Rules rules) {
+    return ProxyConfig.defaults()
         .withListen(listen)
         .withConnectPorts(new LinkedHashSet<>(connectPorts))
         .withTimeouts(connectTimeout, firstByteTimeout)
@@ -77,11 +196,75 @@ final class ProxyCommand implements Callable<Integer> {
         .withCache(cacheMem, CacheConfig.DEFAULT
             .withMaxObjectBytes(cacheMaxObject)
             .withHeuristic(heuristicPercent / 100.0, heuristicMax)
-            .withStoreSetCookie(shareSetCookie));
-    try (ProxyServer server = ProxyServer.start(config)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cachalot-shutdown"));
-      server.awaitClose();
+            .withStoreSetCookie(shareSetCookie)
+            .withRules(rules));
+  }
+
+  private boolean hasFlag(String name) {
+    return spec != null && spec.commandLine() != null && spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption(name);
+  }
+
+  /** Keys the config file may set: every long option except --help, --version, --config and --preset. */
+  private Set<String> optionKeys() {
+    Set<String> keys = new TreeSet<>();
+    for (OptionSpec o : new CommandLine(new ProxyCommand()).getCommandSpec().options()) {
+      String name = o.longestName();
+      if (name.startsWith("--") && !o.usageHelp() && !o.versionHelp()
+          && !name.equals("--config") && !name.equals("--preset")) {
+        keys.add(name.substring(2));
+      }
     }
-    return 0;
+    return keys;
+  }
+
+  /**
+   * A fresh command holding the defaults, overwritten by the file's settings (each converted by
+   * picocli exactly as a flag would be, so the file accepts what the command line accepts), then by
+   * the flags matched on the command line.
+   */
+  private ProxyCommand merged(ConfigFile file) {
+    ProxyCommand fresh = new ProxyCommand();
+    CommandLine target = new CommandLine(fresh);
+    target.parseArgs();
+    for (ConfigFile.Setting setting : file.settings()) {
+      String name = "--" + setting.key();
+      if (hasFlag(name)) {
+        continue;
+      }
+      OptionSpec option = target.getCommandSpec().findOption(name);
+      if (option.arity().max() == 0) {
+        String v = setting.values().size() == 1 ? setting.values().get(0) : "";
+        if (!v.equals("true") && !v.equals("false")) {
+          throw new ConfigException(file.file() + ":" + setting.line() + ": bad value for '" + setting.key()
+              + "': expected true or false, got '" + String.join(", ", setting.values()) + "'");
+        }
+        option.setValue(Boolean.parseBoolean(v));
+        continue;
+      }
+      List<String> args = new ArrayList<>();
+      for (String v : setting.values()) {
+        args.add(name);
+        args.add(v);
+      }
+      CommandLine probe = new CommandLine(new ProxyCommand());
+      try {
+        probe.parseArgs(args.toArray(String[]::new));
+      } catch (ParameterException e) {
+        String why = e.getMessage().replaceFirst("^Invalid value for option '[^']*': ", "")
+            .replaceFirst("^option '[^']*' ", "");
+        throw new ConfigException(file.file() + ":" + setting.line() + ": bad value for '" + setting.key() + "': " + why);
+      }
+      option.setValue(probe.getCommandSpec().findOption(name).getValue());
+    }
+    if (spec != null && spec.commandLine() != null && spec.commandLine().getParseResult() != null) {
+      for (OptionSpec matched : spec.commandLine().getParseResult().matchedOptions()) {
+        OptionSpec option = target.getCommandSpec().findOption(matched.longestName());
+        if (option != null) {
+          option.setValue(matched.getValue());
+        }
+      }
+    }
+    return fresh;
   }
 }

@@ -24,9 +24,16 @@ public final class HopByHop {
 
     /** The fixed set plus every field named in Connection, lower-cased. */
     public static Set<String> names(Headers headers) {
+        return names(headers.all("Connection"));
+    }
+
+    /** The fixed set plus every field named in the given Connection field lines, lower-cased. */
+    public static Set<String> names(List<String> connectionFieldLines) {
         Set<String> out = new LinkedHashSet<>(ALWAYS);
-        for (String option : headers.values("Connection")) {
-            out.add(option.toLowerCase(Locale.ROOT));
+        for (String line : connectionFieldLines) {
+            for (String option : Headers.splitList(line)) {
+                out.add(option.toLowerCase(Locale.ROOT));
+            }
         }
         return out;
     }

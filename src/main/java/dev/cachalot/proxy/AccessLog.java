@@ -9,26 +9,44 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
 /**
  * One line per request in Squid's native format
- * ({@code time elapsed client result/status bytes method URL - hierarchy/peer type}), written by
- * Logback on its own thread so that no event loop waits for the disk.
+ * ({@code time elapsed client result/status bytes method URL - hierarchy/peer type}) or Apache's
+ * combined format, written by Logback on its own thread so that no event loop waits for the disk.
+ * Every finished request passes here, so this is also where the {@link ProxyListener} hears of it.
  */
 final class AccessLog implements AutoCloseable {
 
+  private static final DateTimeFormatter COMBINED_TIME =
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneId.systemDefault());
+
   private final Logger logger;
   private final AsyncAppender async;
+  private final ProxyListener listener;
+  private final AccessLogFormat format;
 
-  private AccessLog(Logger logger, AsyncAppender async) {
+  private AccessLog(Logger logger, AsyncAppender async, ProxyListener listener, AccessLogFormat format) {
     this.logger = logger;
     this.async = async;
+    this.listener = listener;
+    this.format = format;
   }
 
   static AccessLog open(Optional<Path> file) {
+    return open(file, Observability.DEFAULT);
+  }
+
+  static AccessLog open(Optional<Path> file, Observability observability) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
@@ -63,16 +81,52 @@ final class AccessLog implements AutoCloseable {
     logger.setAdditive(false);
     logger.setLevel(Level.INFO);
     logger.addAppender(async);
-    return new AccessLog(logger, async);
+    return new AccessLog(logger, async, observability.listener(), observability.accessLogFormat());
+  }
+
+  /** As {@link #record(long, String, String, int, long, String, String, String, String)}, with the request's fields. */
+  void record(long startMillis, String client, String result, int status, long bytes, HttpRequest request,
+      String hierarchy, String contentType) {
+    if (format == AccessLogFormat.COMBINED) {
+      long now = System.currentTimeMillis();
+      listener.requestFinished(new ProxyListener.Finished(startMillis, now, client, request.method().name(),
+          request.uri(), status, result, bytes, hierarchy));
+      if (logger.isInfoEnabled()) {
+        logger.info(combined(now, client, status, bytes, request.method().name() + " " + request.uri() + " "
+            + request.protocolVersion().text(), request.headers().get(HttpHeaderNames.REFERER),
+            request.headers().get(HttpHeaderNames.USER_AGENT)));
+      }
+      return;
+    }
+    record(startMillis, client, result, status, bytes, request.method().name(), request.uri(), hierarchy, contentType);
+  }
+
+  /** {@code client - - [10/Oct/2000:13:55:36 -0700] "GET /x HTTP/1.1" 200 2326 "referer" "agent"}. */
+  static String combined(long now, String client, int status, long bytes, String requestLine, String referer,
+      String userAgent) {
+    return client + " - - [" + COMBINED_TIME.format(Instant.ofEpochMilli(now)) + "] \""
+        + quoted(requestLine) + "\" " + (status < 100 ? "000" : Integer.toString(status)) + " "
+        + (bytes > 0 ? Long.toString(bytes) : "-") + " \"" + (referer == null ? "-" : quoted(referer)) + "\" \""
+        + (userAgent == null ? "-" : quoted(userAgent)) + "\"";
+  }
+
+  private static String quoted(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   /** Logs one finished request; {@code result} is Squid's code such as TCP_MISS or TCP_HIT. */
   void record(long startMillis, String client, String result, int status, long bytes, String method,
       String url, String hierarchy, String contentType) {
+    long now = System.currentTimeMillis();
+    listener.requestFinished(new ProxyListener.Finished(startMillis, now, client, method, url, status, result, bytes,
+        hierarchy));
     if (!logger.isInfoEnabled()) {
       return;
     }
-    long now = System.currentTimeMillis();
+    if (format == AccessLogFormat.COMBINED) {
+      logger.info(combined(now, client, status, bytes, method + " " + url + " HTTP/1.1", null, null));
+      return;
+    }
     StringBuilder line = new StringBuilder(160);
     line.append(now / 1000).append('.');
     long millis = now % 1000;

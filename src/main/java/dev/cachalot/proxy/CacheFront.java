@@ -48,15 +48,26 @@ final class CacheFront {
       exchanges.start(new InvalidatingObserver(engine, request, key), null);
       return;
     }
+    var bypass = engine.cacheConfig.rules().bypass(request); // operator rule: no lookup, no store
+    if (bypass.isPresent()) {
+      log.debug("{} {}: PASS ({})", request.method(), request.uri(), bypass.get().reason());
+      exchanges.start(new BypassObserver(engine.cacheName, bypass.get()), null);
+      return;
+    }
     Instant now = engine.clock.instant();
     Optional<CachedResponse> selected = engine.store.variants(key).stream()
         .filter(entry -> Vary.matches(entry.meta(), request))
         .max(Comparator.comparing(entry -> entry.meta().responseTime()));
     Decision decision = CachePolicy.decide(request, selected.map(CachedResponse::meta), now, engine.cacheConfig);
-    log.debug("{} {}: {} ({})", request.method(), request.uri(), decision.kind(), decision.reason());
+    if (Trace.on()) {
+      Trace.event("cache {} {}: {} ({})", request.method(), request.uri(), decision.kind(), decision.reason());
+    } else {
+      log.debug("{} {}: {} ({})", request.method(), request.uri(), decision.kind(), decision.reason());
+    }
     switch (decision.kind()) {
       case FRESH, STALE -> {
         CacheStatus status = CacheStatus.hit(engine.cacheName, decision.ttlSeconds().orElse(0));
+        status = decision.rule().isPresent() ? status.withDetail(decision.rule().get().detail()) : status;
         String result = decision.kind() == Decision.Kind.FRESH ? "TCP_MEM_HIT" : "TCP_STALE_HIT";
         if (!Responder.serve(client, engine, clientRequest, request, selected.get(), status, result, start)) {
           miss(client, engine, clientRequest, request, key, start, exchanges, CacheStatus.Fwd.MISS);

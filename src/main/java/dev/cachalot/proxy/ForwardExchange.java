@@ -67,6 +67,8 @@ final class ForwardExchange implements OriginListener {
   private String originAddress = "-";
   private long lastOriginActivityNanos;
   private ScheduledFuture<?> timeout;
+  private long originRequestNanos = System.nanoTime();
+  private long requestBodyBytes;
 
   ForwardExchange(ClientSide frontend, ProxyEngine engine, HttpRequest clientRequest, Target target, long startMillis) {
     this(frontend, engine, clientRequest, target, startMillis, ExchangeObserver.NONE, null);
@@ -111,13 +113,21 @@ final class ForwardExchange implements OriginListener {
       return;
     }
     origin = channel;
+    if (Trace.on()) {
+      Trace.event("origin {} ready after {} ms ({})", target.originKey(), Trace.millisSince(originRequestNanos), channel);
+    }
+    originRequestNanos = System.nanoTime();
     if (channel.remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null) {
       originAddress = address.getAddress().getHostAddress();
     }
     OriginHandler.of(channel).attach(this);
     channel.config().setAutoRead(true);
     lastOriginActivityNanos = System.nanoTime();
-    ChannelFuture head = bodylessRequest ? channel.write(originRequest()) : channel.writeAndFlush(originRequest());
+    HttpRequest originRequest = originRequest();
+    if (Trace.on()) {
+      Trace.event("origin request: {}", Trace.head(originRequest));
+    }
+    ChannelFuture head = bodylessRequest ? channel.write(originRequest) : channel.writeAndFlush(originRequest);
     head.addListener(f -> {
       if (!f.isSuccess() && origin == channel) {
         onOriginFailure(f.cause());
@@ -162,6 +172,7 @@ final class ForwardExchange implements OriginListener {
       requestComplete = true;
       armTimeout();
     }
+    requestBodyBytes += content.content().readableBytes();
     Channel channel = origin;
     channel.writeAndFlush(content).addListener(f -> {
       if (!f.isSuccess()) {
@@ -215,6 +226,10 @@ final class ForwardExchange implements OriginListener {
       return;
     }
     status = code;
+    engine.listener.originResponded(System.nanoTime() - originRequestNanos);
+    if (Trace.on()) {
+      Trace.event("origin response after {} ms: {}", Trace.millisSince(originRequestNanos), Trace.head(response));
+    }
     contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
     responseKeepAlive = HttpUtil.isKeepAlive(response);
     originKeepAliveSeconds = keepAliveTimeout(response.headers().get(HttpHeaderNames.KEEP_ALIVE));
@@ -289,6 +304,11 @@ final class ForwardExchange implements OriginListener {
     }
     finished = true;
     cancelTimeout();
+    if (Trace.on()) {
+      Trace.event("{} {} done in {} ms: {} {}, {} body bytes to origin, {} from origin", clientRequest.method(),
+          clientRequest.uri(), System.currentTimeMillis() - startMillis, status, observer.accessResult(),
+          requestBodyBytes, bodyBytes);
+    }
     frontend.logAccess(startMillis, observer.accessResult(), status, bodyBytes, clientRequest, "HIER_DIRECT/" + originAddress, contentType);
     frontend.exchangeDone(written && clientKeepAlive && !closeAfterResponse && requestComplete);
   }

@@ -2,7 +2,6 @@ package dev.cachalot.proxy;
 
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.CacheKey;
-import dev.cachalot.cache.RequestHead;
 import dev.cachalot.cache.store.MemoryStore;
 import dev.cachalot.transport.Transport;
 import io.netty.buffer.ByteBufAllocator;
@@ -37,8 +36,10 @@ final class ProxyEngine {
   final OriginPool pool;
   final Bootstrap tunnelBootstrap;
   final AccessLog accessLog;
+  final ProxyListener listener;
   final MemoryStore store;
-  final CacheConfig cacheConfig;
+  /** Replaced as a whole on reload (rules, heuristic, Set-Cookie sharing); each read sees one consistent value. */
+  volatile CacheConfig cacheConfig;
   final String cacheName = "Cachalot";
   final Clock clock = Clock.systemUTC();
   final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
@@ -47,8 +48,13 @@ final class ProxyEngine {
   private final EventLoopGroup group;
   private final DnsAddressResolverGroup resolver;
 
-  @SuppressWarnings("unchecked")
   ProxyEngine(ProxyConfig config, Transport transport, EventLoopGroup group) {
+    this(config, transport, group, Observability.DEFAULT);
+  }
+
+  @SuppressWarnings("unchecked")
+  ProxyEngine(ProxyConfig config, Transport transport, EventLoopGroup group, Observability observability) {
+    this.listener = observability.listener();
     this.config = config;
     this.transport = transport;
     this.group = group;
@@ -76,11 +82,13 @@ final class ProxyEngine {
     }), config.maxConnectionsPerOrigin(), config.connectTimeout());
     this.tunnelBootstrap = base.clone().option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    this.accessLog = AccessLog.open(config.accessLog());
+    this.accessLog = AccessLog.open(config.accessLog(), observability);
   }
 
   void initClientChannel(Channel ch) {
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+    listener.connectionOpened();
+    ch.closeFuture().addListener(f -> listener.connectionClosed());
     ClientPipeline.init(ch.pipeline(), this);
   }
 
@@ -102,8 +110,9 @@ final class ProxyEngine {
     return group.next();
   }
 
-  CacheKey keyOf(RequestHead request) {
-    return CacheKey.of(request);
+  /** What each cache tier holds now (the admin endpoint's gauges). */
+  java.util.List<TierSize> tiers() {
+    return java.util.List.of(new TierSize("memory", store.entryCount(), store.weightedBytes()));
   }
 
   void close() {

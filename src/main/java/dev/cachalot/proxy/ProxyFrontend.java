@@ -137,6 +137,9 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
 
   private void onRequestHead(HttpRequest request) {
     long start = System.currentTimeMillis();
+    if (Trace.on()) {
+      Trace.event("request head from {}: {}", clientAddress(), Trace.head(request));
+    }
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
       rejectAndClose(request, statusFor(result.cause()), "malformed request: " + describe(result.cause()), start);
@@ -259,8 +262,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   @Override
   public void logAccess(long start, String result, int status, long bytes, HttpRequest request, String hierarchy,
       String contentType) {
-    engine.accessLog.record(start, clientAddress(), result, status, bytes, request.method().name(), request.uri(),
-        hierarchy, contentType);
+    engine.accessLog.record(start, clientAddress(), result, status, bytes, request, hierarchy, contentType);
   }
 
   String clientAddress() {

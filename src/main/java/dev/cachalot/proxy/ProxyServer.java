@@ -1,6 +1,7 @@
 package dev.cachalot.proxy;
 
 import dev.cachalot.UserFacingException;
+import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -26,15 +27,20 @@ public final class ProxyServer implements AutoCloseable {
   private Channel serverChannel;
   private boolean closed;
 
-  private ProxyServer(ProxyConfig config) {
+  private ProxyServer(ProxyConfig config, Observability observability) {
     this.config = config;
     this.group = transport.newGroup(config.ioThreads(), new DefaultThreadFactory("cachalot-io", true));
-    this.engine = new ProxyEngine(config, transport, group);
+    this.engine = new ProxyEngine(config, transport, group, observability);
   }
 
   /** Binds the listening socket; when this returns, connections are accepted. */
   public static ProxyServer start(ProxyConfig config) {
-    ProxyServer server = new ProxyServer(config);
+    return start(config, Observability.DEFAULT);
+  }
+
+  /** As {@link #start(ProxyConfig)}, reporting to {@code observability}'s listener. */
+  public static ProxyServer start(ProxyConfig config, Observability observability) {
+    ProxyServer server = new ProxyServer(config, observability);
     try {
       server.bind();
       return server;
@@ -70,8 +76,26 @@ public final class ProxyServer implements AutoCloseable {
     log.info("Cachalot proxy ready on {}", hostPort(address()));
   }
 
+  /** The cache settings in force (rules included). */
+  public CacheConfig cacheConfig() {
+    return engine.cacheConfig;
+  }
+
+  /**
+   * Hot reload: requests that start from now on use {@code cache} (rules, heuristic, Set-Cookie
+   * sharing, largest object); requests already under way finish with what they read.
+   */
+  public void cacheConfig(CacheConfig cache) {
+    engine.cacheConfig = java.util.Objects.requireNonNull(cache, "cache");
+  }
+
   public InetSocketAddress address() {
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** What each cache tier holds now. */
+  public java.util.List<TierSize> tiers() {
+    return engine.tiers();
   }
 
   public Transport transport() {

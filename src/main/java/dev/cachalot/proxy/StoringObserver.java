@@ -1,5 +1,6 @@
 package dev.cachalot.proxy;
 
+import dev.cachalot.cache.CacheKey;
 import dev.cachalot.cache.CachePolicy;
 import dev.cachalot.cache.CacheStatus;
 import dev.cachalot.cache.RequestHead;
@@ -103,6 +104,7 @@ final class StoringObserver implements ExchangeObserver {
         engine.store.remove(validating);
       }
     }
+    cacheStatus = verdict.rule().isPresent() ? cacheStatus.withDetail(verdict.rule().get().detail()) : cacheStatus;
     clientHeaders.add("Cache-Status", cacheStatus.format());
     return true;
   }
@@ -157,7 +159,7 @@ final class StoringObserver implements ExchangeObserver {
     ownChunks.clear();
     CompositeByteBuf body = engine.allocator.compositeDirectBuffer(Math.max(2, chunks.size()));
     body.addComponents(true, chunks);
-    CachedResponse entry = new CachedResponse(engine.keyOf(request), variant, meta, body.asReadOnly());
+    CachedResponse entry = new CachedResponse(CacheKey.of(request), variant, meta, body.asReadOnly());
     engine.store.put(entry);
     if (fill != null) {
       fill.complete(entry);

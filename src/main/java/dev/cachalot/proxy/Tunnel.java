@@ -73,8 +73,18 @@ final class Tunnel {
         String peer = origin.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
             ? a.getAddress().getHostAddress() : "-";
         AtomicLong bytes = new AtomicLong();
-        origin.closeFuture().addListener(c -> frontend.logAccess(start, "TCP_TUNNEL", 200, bytes.get(), connect,
-            "HIER_DIRECT/" + peer, "-"));
+        engine.listener.tunnelOpened();
+        if (Trace.on()) {
+          Trace.event("tunnel to {} ({}) opened after {} ms", destination, peer, System.currentTimeMillis() - start);
+        }
+        origin.closeFuture().addListener(c -> {
+          engine.listener.tunnelClosed();
+          if (Trace.on()) {
+            Trace.event("tunnel to {} closed after {} ms, {} bytes relayed", destination,
+                System.currentTimeMillis() - start, bytes.get());
+          }
+          frontend.logAccess(start, "TCP_TUNNEL", 200, bytes.get(), connect, "HIER_DIRECT/" + peer, "-");
+        });
         splice(client.pipeline(), origin, bytes);
       });
     });

@@ -1,0 +1,227 @@
+package dev.cachalot.admin;
+
+import dev.cachalot.UserFacingException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP server, on its own port (never the proxy's): {@code /metrics}, {@code /healthz},
+ * {@code /api/stats} and the dashboard at {@code /}. One event loop of its own, so that a slow
+ * scrape never delays proxied traffic; requests are small and aggregated whole.
+ */
+public final class AdminServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+  private static final String DASHBOARD = "/dev/cachalot/admin/dashboard/";
+  private static final Map<String, String> ASSETS = Map.of(
+      "/", "index.html",
+      "/index.html", "index.html",
+      "/style.css", "style.css",
+      "/app.js", "app.js");
+
+  private final ProxyMetrics metrics;
+  private final Map<String, byte[]> assets;
+  private final EventLoopGroup group;
+  private Channel serverChannel;
+
+  private AdminServer(ProxyMetrics metrics) {
+    this.metrics = metrics;
+    this.assets = Map.of("index.html", asset("index.html"), "style.css", asset("style.css"), "app.js", asset("app.js"));
+    this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cachalot-admin", true),
+        NioIoHandler.newFactory());
+  }
+
+  /** Listens on {@code address}; when this returns, the endpoints answer. */
+  public static AdminServer start(InetSocketAddress address, ProxyMetrics metrics) {
+    AdminServer server = new AdminServer(metrics);
+    try {
+      server.bind(address);
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private void bind(InetSocketAddress address) {
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(
+                new ReadTimeoutHandler(60, TimeUnit.SECONDS),
+                new HttpServerCodec(),
+                new HttpObjectAggregator(64 * 1024),
+                new Handler());
+          }
+        });
+    try {
+      serverChannel = bootstrap.bind(address).syncUninterruptibly().channel();
+    } catch (Exception e) {
+      String why = e instanceof BindException ? e.getMessage() + " (choose another with --admin HOST:PORT or --admin none)"
+          : e.toString();
+      throw new UserFacingException("cannot listen for admin on " + address.getHostString() + ":" + address.getPort()
+          + ": " + why, 2, e);
+    }
+    InetSocketAddress bound = address();
+    log.info("Cachalot admin on http://{}:{}/ (metrics at /metrics)", bound.getHostString(), bound.getPort());
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  @Override
+  public void close() {
+    if (serverChannel != null) {
+      serverChannel.close().syncUninterruptibly();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private static byte[] asset(String name) {
+    try (InputStream in = AdminServer.class.getResourceAsStream(DASHBOARD + name)) {
+      if (in == null) {
+        throw new IllegalStateException("dashboard asset missing from the jar: " + DASHBOARD + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      FullHttpResponse response;
+      if (request.decoderResult().isFailure()) {
+        response = text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
+        HttpUtil.setKeepAlive(request, false);
+      } else {
+        response = route(request);
+      }
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      HttpUtil.setKeepAlive(response, keepAlive);
+      response.headers().set("X-Content-Type-Options", "nosniff");
+      if (HttpMethod.HEAD.equals(request.method())) {
+        response.content().clear();
+      }
+      var written = ctx.writeAndFlush(response);
+      if (!keepAlive) {
+        written.addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("admin connection failed: {}", cause.toString());
+      ctx.close();
+    }
+  }
+
+  private FullHttpResponse route(FullHttpRequest request) {
+    String path = request.uri();
+    int query = path.indexOf('?');
+    if (query >= 0) {
+      path = path.substring(0, query);
+    }
+    if (request.method().name().equals("PURGE")) {
+      return purge(request, path);
+    }
+    boolean read = HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method());
+    FullHttpResponse response;
+    switch (path) {
+      case "/metrics" -> response = read ? body(HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+          metrics.prometheus().getBytes(StandardCharsets.UTF_8)) : notAllowed();
+      case "/healthz" -> response = read ? text(HttpResponseStatus.OK, "ok\n") : notAllowed();
+      case "/api/stats" -> response = read ? body(HttpResponseStatus.OK, "application/json",
+          metrics.statsJson().getBytes(StandardCharsets.UTF_8)) : notAllowed();
+      default -> {
+        String asset = ASSETS.get(path);
+        if (asset == null) {
+          return text(HttpResponseStatus.NOT_FOUND, "not found: try /, /metrics, /healthz or /api/stats\n");
+        }
+        if (!read) {
+          return notAllowed();
+        }
+        response = body(HttpResponseStatus.OK, contentType(asset), assets.get(asset));
+        // The page loads nothing from elsewhere: say so, so that an injected URL could not either.
+        response.headers().set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:");
+      }
+    }
+    response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+    return response;
+  }
+
+  /**
+   * PURGE on the admin port: the place where the cache-purge work plugs in (remove the entries for
+   * the URL in the request target, answer 200 with what was removed, 404 when nothing was stored).
+   */
+  private FullHttpResponse purge(FullHttpRequest request, String path) {
+    return text(HttpResponseStatus.NOT_IMPLEMENTED, "PURGE is not available on the admin port yet\n");
+  }
+
+  private static String contentType(String asset) {
+    if (asset.endsWith(".css")) {
+      return "text/css; charset=utf-8";
+    }
+    if (asset.endsWith(".js")) {
+      return "text/javascript; charset=utf-8";
+    }
+    return "text/html; charset=utf-8";
+  }
+
+  private static FullHttpResponse notAllowed() {
+    FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
+    response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+    return response;
+  }
+
+  private static FullHttpResponse text(HttpResponseStatus status, String text) {
+    return body(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static FullHttpResponse body(HttpResponseStatus status, String contentType, byte[] bytes) {
+    ByteBuf content = Unpooled.wrappedBuffer(bytes);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    return response;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.cachalot.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.cachalot.UserFacingException;
+import dev.cachalot.admin.AdminServer;
+import dev.cachalot.admin.ProxyMetrics;
+import dev.cachalot.proxy.AccessLogFormat;
+import dev.cachalot.proxy.Observability;
+import dev.cachalot.proxy.ProxyListener;
+import dev.cachalot.proxy.ProxyServer;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** `proxy`'s admin endpoint, trace and access-log format options, and what they start. */
+final class ObservabilityOptions {
+
+  @Option(names = "--admin", paramLabel = "HOST:PORT|none", converter = AdminAddress.class,
+      description = "Admin endpoint: dashboard at /, Prometheus /metrics, /healthz, /api/stats "
+          + "(default: ${DEFAULT-VALUE}; 'none' turns it off). Never the proxy's port.",
+      defaultValue = "127.0.0.1:8889")
+  InetSocketAddress admin;
+
+  @Option(names = "--trace",
+      description = "Log one line per request event with timings (logger cachalot.trace): request heads, "
+          + "cache decisions and reasons, origin connect, request and response heads, bytes, tunnels.")
+  boolean trace;
+
+  @Option(names = "--access-log-format", paramLabel = "squid|combined", converter = Format.class,
+      description = "Access log lines in Squid's native format or Apache's combined format (default: ${DEFAULT-VALUE}).",
+      defaultValue = "squid")
+  AccessLogFormat accessLogFormat;
+
+  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+
+  private static final org.slf4j.Logger log = LoggerFactory.getLogger(ObservabilityOptions.class);
+  private ProxyMetrics metrics;
+
+  /** What the proxy reports to; call before starting it. Turns the trace logger on if asked. */
+  Observability observability(InetSocketAddress proxyListen) {
+    if (admin != null && admin.getPort() != 0 && admin.getPort() == proxyListen.getPort()) {
+      throw new UserFacingException("--admin " + admin.getHostString() + ":" + admin.getPort()
+          + " is the proxy's own port: the admin endpoint needs a port of its own (or --admin none)", 2, null);
+    }
+    if (trace) {
+      ((Logger) LoggerFactory.getLogger("cachalot.trace")).setLevel(Level.INFO);
+    }
+    metrics = admin == null ? null : new ProxyMetrics();
+    return new Observability(metrics == null ? ProxyListener.NONE : metrics, accessLogFormat);
+  }
+
+  /**
+   * Starts the admin endpoint for {@code server}, or returns null when it is off. When the default
+   * port is taken (a second proxy on the same machine, a test), the proxy still runs, with a warning;
+   * an address given with --admin must work.
+   */
+  AdminServer startAdmin(ProxyServer server) {
+    if (metrics == null) {
+      return null;
+    }
+    try {
+      return AdminServer.start(admin, metrics.watchTiers(server::tiers));
+    } catch (UserFacingException e) {
+      if (mixee != null && mixee.commandLine() != null
+          && mixee.commandLine().getParseResult().hasMatchedOption("--admin")) {
+        throw e;
+      }
+      log.warn("{}; running without the admin endpoint", e.getMessage());
+      return null;
+    }
+  }
+
+  static final class AdminAddress implements ITypeConverter<InetSocketAddress> {
+    @Override
+    public InetSocketAddress convert(String value) {
+      return value.equalsIgnoreCase("none") ? null : HostPortConverter.parse(value, "127.0.0.1");
+    }
+  }
+
+  static final class Format implements ITypeConverter<AccessLogFormat> {
+    @Override
+    public AccessLogFormat convert(String value) {
+      try {
+        return AccessLogFormat.valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("expected squid or combined, got '" + value + "'");
+      }
+    }
+  }
+}

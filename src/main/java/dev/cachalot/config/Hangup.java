@@ -1,0 +1,34 @@
+package dev.cachalot.config;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SIGHUP as "reload the configuration", through {@code sun.misc.Signal} (module jdk.unsupported,
+ * present in every OpenJDK build; there is no supported signal API). The action runs on the JVM's
+ * signal thread; where HUP does not exist (Windows) this logs and does nothing.
+ */
+public final class Hangup {
+
+  private static final Logger log = LoggerFactory.getLogger(Hangup.class);
+
+  private Hangup() {}
+
+  /** @return true when the handler is installed */
+  @SuppressWarnings("restriction")
+  public static boolean onHangup(Runnable action) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          log.warn("reload on SIGHUP failed: {}", e.toString());
+        }
+      });
+      return true;
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      log.info("SIGHUP reload not available here ({}); use the admin endpoint", e.toString());
+      return false;
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.cachalot.admin;
+
+import static dev.cachalot.admin.AdminHarness.total;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachalot.testing.TestOrigin;
+import dev.cachalot.testing.TestOrigin.Response;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Real traffic through the proxy, then the admin endpoints' numbers, read by a real client. */
+@Timeout(60)
+class AdminEndpointsTest {
+
+  private static final String BODY_A = "cacheable body A\n";
+  private static final String BODY_B = "cacheable body B, a little longer\n";
+
+  @RegisterExtension final TestOrigin origin = new TestOrigin();
+  private AdminHarness harness;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    origin.handle("/a", r -> Response.ok(BODY_A).header("Cache-Control", "max-age=300"));
+    origin.handle("/b", r -> Response.ok(BODY_B).header("Cache-Control", "max-age=300"));
+    origin.handle("/private", r -> Response.ok("not stored\n").header("Cache-Control", "no-store"));
+    harness = new AdminHarness();
+    // 4 misses (a, b, private twice), 4 hits (a three times, b once).
+    for (String path : List.of("/a", "/a", "/a", "/a", "/b", "/b", "/private", "/private")) {
+      HttpResponse<String> response = harness.get(origin.url(path));
+      assertThat(response.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    harness.close();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void statsCountTheTraffic() throws Exception {
+    Map<String, Object> stats = harness.statsWhen(s -> total(s, "requests") >= 8);
+
+    assertThat(total(stats, "requests")).isEqualTo(8);
+    assertThat(total(stats, "hits")).isEqualTo(4);
+    assertThat(total(stats, "misses")).isEqualTo(4);
+    assertThat(total(stats, "coalesced")).isZero();
+    assertThat(total(stats, "bytesFromCache")).isEqualTo(3L * BODY_A.length() + BODY_B.length());
+    assertThat(total(stats, "bytesFromOrigin")).isEqualTo(BODY_A.length() + BODY_B.length() + 2L * "not stored\n".length());
+    assertThat(((Number) stats.get("hitRatio")).doubleValue()).isEqualTo(0.5);
+    assertThat(((Number) stats.get("bytesSaved")).longValue()).isEqualTo(total(stats, "bytesFromCache"));
+    // All eight happened within the last 10 s.
+    assertThat(((Number) stats.get("requestsPerSecond")).doubleValue()).isEqualTo(0.8);
+
+    List<Map<String, Object>> tiers = (List<Map<String, Object>>) stats.get("tiers");
+    assertThat(tiers).singleElement().satisfies(tier -> {
+      assertThat(tier.get("name")).isEqualTo("memory");
+      assertThat(((Number) tier.get("entries")).longValue()).isEqualTo(2);
+      assertThat(((Number) tier.get("bytes")).longValue()).isPositive();
+    });
+
+    List<Map<String, Object>> top = (List<Map<String, Object>>) stats.get("topUrls");
+    assertThat(top).hasSize(2);
+    assertThat(top.get(0)).containsEntry("url", origin.url("/a"));
+    assertThat(((Number) top.get(0).get("hits")).longValue()).isEqualTo(3);
+    assertThat(((Number) top.get(1).get("hits")).longValue()).isEqualTo(1);
+
+    List<Map<String, Object>> recent = (List<Map<String, Object>>) stats.get("recent");
+    assertThat(recent).hasSize(8);
+    assertThat(recent.get(0)).containsEntry("url", origin.url("/private")).containsEntry("method", "GET")
+        .containsEntry("result", "TCP_MISS").containsKeys("time", "status", "elapsedMs", "bytes");
+    assertThat(((Number) recent.get(0).get("status")).intValue()).isEqualTo(200);
+    assertThat(recent).extracting(r -> r.get("result"))
+        .containsExactly("TCP_MISS", "TCP_MISS", "TCP_MEM_HIT", "TCP_MISS", "TCP_MEM_HIT", "TCP_MEM_HIT",
+            "TCP_MEM_HIT", "TCP_MISS");
+
+    List<Map<String, Object>> history = (List<Map<String, Object>>) stats.get("history");
+    assertThat(history).hasSize(LiveStats.SECONDS);
+    assertThat(history.stream().mapToLong(p -> ((Number) p.get("requests")).longValue()).sum()).isEqualTo(8);
+  }
+
+  @Test
+  void prometheusTextParsesAndNamesTheMeters() throws Exception {
+    harness.statsWhen(s -> total(s, "requests") >= 8);
+    HttpResponse<String> response = harness.admin("GET", "/metrics");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+
+    // Every sample line: name{labels} value, per the text exposition format.
+    Pattern sample = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)})? (-?[0-9.eE+-]+|NaN|[+-]Inf)");
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : response.body().split("\n")) {
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      Matcher m = sample.matcher(line);
+      assertThat(m.matches()).as("sample line: %s", line).isTrue();
+      samples.put(m.group(1) + (m.group(3) == null ? "" : "{" + m.group(3) + "}"), Double.parseDouble(
+          m.group(4).replace("+Inf", "Infinity").replace("-Inf", "-Infinity")));
+    }
+    assertThat(samples).containsEntry("cachalot_requests_total{method=\"GET\",result=\"TCP_MEM_HIT\",status=\"2xx\"}", 4.0)
+        .containsEntry("cachalot_requests_total{method=\"GET\",result=\"TCP_MISS\",status=\"2xx\"}", 4.0)
+        .containsEntry("cachalot_cache_hits_total", 4.0)
+        .containsEntry("cachalot_cache_misses_total", 4.0)
+        .containsEntry("cachalot_cache_revalidations_total", 0.0)
+        .containsEntry("cachalot_cache_coalesced_total", 0.0)
+        .containsEntry("cachalot_bytes_served_bytes_total{source=\"cache\"}", 3.0 * BODY_A.length() + BODY_B.length())
+        .containsEntry("cachalot_cache_entries{tier=\"memory\"}", 2.0)
+        .containsEntry("cachalot_client_latency_seconds_count", 8.0)
+        .containsEntry("cachalot_origin_latency_seconds_count", 4.0)
+        .containsEntry("cachalot_tunnels", 0.0)
+        .containsKeys("cachalot_cache_size_bytes{tier=\"memory\"}", "cachalot_client_connections",
+            "cachalot_bytes_served_bytes_total{source=\"origin\"}")
+        .hasKeySatisfying(new org.assertj.core.api.Condition<>(k -> k.startsWith("cachalot_origin_latency_seconds_bucket{"),
+            "origin latency histogram buckets"))
+        .hasKeySatisfying(new org.assertj.core.api.Condition<>(k -> k.startsWith("jvm_memory_used_bytes{"),
+            "JVM memory"));
+  }
+
+  @Test
+  void healthAndEdges() throws Exception {
+    HttpResponse<String> health = harness.admin("GET", "/healthz");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).isEqualTo("ok\n");
+
+    HttpResponse<String> page = harness.admin("GET", "/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.body()).contains("<canvas id=\"chart\"");
+    assertThat(harness.admin("GET", "/app.js").body()).contains("api/stats");
+    assertThat(harness.admin("GET", "/style.css").statusCode()).isEqualTo(200);
+
+    assertThat(harness.admin("GET", "/nope").statusCode()).isEqualTo(404);
+    assertThat(harness.admin("POST", "/metrics").statusCode()).isEqualTo(405);
+    assertThat(harness.admin("PURGE", "/http://example.test/").statusCode()).isEqualTo(501);
+  }
+}

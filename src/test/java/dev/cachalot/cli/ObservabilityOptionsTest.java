@@ -1,0 +1,60 @@
+package dev.cachalot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachalot.UserFacingException;
+import dev.cachalot.admin.ProxyMetrics;
+import dev.cachalot.proxy.AccessLogFormat;
+import dev.cachalot.proxy.Observability;
+import dev.cachalot.proxy.ProxyListener;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+class ObservabilityOptionsTest {
+
+  @Command(name = "probe")
+  static final class Probe {
+    @Mixin ObservabilityOptions options;
+  }
+
+  private static ObservabilityOptions parse(String... args) {
+    Probe probe = new Probe();
+    new CommandLine(probe).parseArgs(args);
+    return probe.options;
+  }
+
+  @Test
+  void defaults() {
+    ObservabilityOptions options = parse();
+    assertThat(options.admin).isEqualTo(new InetSocketAddress("127.0.0.1", 8889));
+    assertThat(options.accessLogFormat).isEqualTo(AccessLogFormat.SQUID);
+    assertThat(options.trace).isFalse();
+    Observability observability = options.observability(new InetSocketAddress("127.0.0.1", 8888));
+    assertThat(observability.listener()).isInstanceOf(ProxyMetrics.class);
+    ((ProxyMetrics) observability.listener()).close();
+  }
+
+  @Test
+  void adminNoneAndCombined() {
+    ObservabilityOptions options = parse("--admin", "none", "--access-log-format", "Combined");
+    assertThat(options.admin).isNull();
+    Observability observability = options.observability(new InetSocketAddress("127.0.0.1", 8888));
+    assertThat(observability.listener()).isSameAs(ProxyListener.NONE);
+    assertThat(observability.accessLogFormat()).isEqualTo(AccessLogFormat.COMBINED);
+    assertThat(options.startAdmin(null)).isNull();
+  }
+
+  @Test
+  void rejectsBadValues() {
+    assertThatThrownBy(() -> parse("--access-log-format", "xml"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("expected squid or combined");
+    assertThatThrownBy(() -> parse("--admin", "127.0.0.1:99999")).isInstanceOf(CommandLine.ParameterException.class);
+    ObservabilityOptions samePort = parse("--admin", "127.0.0.1:8888");
+    assertThatThrownBy(() -> samePort.observability(new InetSocketAddress("127.0.0.1", 8888)))
+        .isInstanceOf(UserFacingException.class).hasMessageContaining("proxy's own port");
+  }
+}

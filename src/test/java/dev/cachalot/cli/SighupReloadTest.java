@@ -1,0 +1,104 @@
+package dev.cachalot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachalot.testing.TestOrigin;
+import dev.cachalot.testing.TestOrigin.Response;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real {@code cachalot proxy --config FILE} in a forked JVM, reloaded with {@code kill -HUP}. */
+@Timeout(90)
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class SighupReloadTest {
+
+  @TempDir Path dir;
+  @RegisterExtension final TestOrigin origin = new TestOrigin();
+
+  @Test
+  void sighupReloadsTheRulesOfARunningProxy() throws Exception {
+    String pool = "/debian/pool/main/h/hello/hello_2.10-3_amd64.deb";
+    origin.handle(pool, r -> Response.ok("deb\n"));
+    Path config = dir.resolve("cachalot.yaml");
+    Files.writeString(config, "listen: 127.0.0.1:0\n");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process proxy = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.cachalot.cli.Main",
+        "proxy", "--config", config.toString()).redirectErrorStream(true).start();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(proxy.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          lines.add(line);
+        }
+      } catch (Exception ignored) {
+        // the process ended
+      }
+    }, "forked-proxy-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      Matcher ready = await(lines, Pattern.compile("proxy ready on 127\\.0\\.0\\.1:(\\d+)"));
+      HttpClient client = HttpClient.newBuilder()
+          .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", Integer.parseInt(ready.group(1)))))
+          .version(HttpClient.Version.HTTP_1_1).build();
+      HttpRequest get = HttpRequest.newBuilder(URI.create(origin.url(pool))).build();
+      client.send(get, BodyHandlers.discarding());
+      client.send(get, BodyHandlers.discarding());
+      assertThat(origin.requests(pool)).isEqualTo(2);
+
+      Files.writeString(config, "listen: 127.0.0.1:0\npresets: [debian]\n");
+      new ProcessBuilder("kill", "-HUP", Long.toString(proxy.pid())).inheritIO().start().waitFor();
+      await(lines, Pattern.compile("reloaded .*: 4 rules"));
+      HttpResponse<Void> hit = client.send(get, BodyHandlers.discarding());
+      assertThat(hit.headers().firstValue("Cache-Status").orElse("")).contains("hit").contains("rule:debian-pool");
+      assertThat(origin.requests(pool)).isEqualTo(2);
+
+      Files.writeString(config, "listen: 127.0.0.1:0\ncache-mme: 1g\n");
+      new ProcessBuilder("kill", "-HUP", Long.toString(proxy.pid())).inheritIO().start().waitFor();
+      await(lines, Pattern.compile("reload of .* refused, keeping the running configuration: .*:2: unknown key 'cache-mme'"));
+      assertThat(proxy.isAlive()).isTrue();
+    } finally {
+      proxy.destroy();
+      proxy.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Matcher await(BlockingQueue<String> lines, Pattern wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    List<String> seen = new java.util.ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      String line = lines.poll(100, TimeUnit.MILLISECONDS);
+      if (line == null) {
+        continue;
+      }
+      seen.add(line);
+      Matcher m = wanted.matcher(line);
+      if (m.find()) {
+        return m;
+      }
+    }
+    throw new AssertionError("no line matching " + wanted + " in " + seen);
+  }
+}
