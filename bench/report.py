@@ -70,6 +70,7 @@ def main():
     out.append(f"- Cachalot: {meta.get('cachalot', '?')}")
     out.append(f"- peers: {meta.get('peers', '?')}")
     out.append(f"- parameters: {meta.get('params', '?')}")
+    out.append(f"- machine load: {meta.get('load', '?')}")
     out.append(f"- hits verified before loading (1 = every object's second fetch was a hit and the origin "
                f"log did not grow): {meta.get('verified', '?')}")
     out.append("")
@@ -107,7 +108,7 @@ def main():
                 cr = c["mbs"] / x["mbs"] if c and t != "cachalot" else None
                 out.append(f"| {SCEN[sc]} | {NAMES[t]} | | {x['mbs']:.0f} | | | | {x['peak']:.0f} | "
                            f"{ratio_d:.2f} | {'' if cr is None else f'{cr:.2f}'} | | | | "
-                           f"{x['secs']:.2f} s for {meta.get('params', '').split('BIG_MB=')[-1].split()[0]} MiB |")
+                           f"{x['secs']:.2f} s for {x['mbs'] * x['secs'] * 1e6 / 2**20:.0f} MiB |")
                 continue
             added = ""
             if d and t != "direct":

@@ -356,6 +356,7 @@ idle_run() { # target
 main() {
   install_missing
   command -v java >/dev/null || die "java is needed for Cachalot"
+  LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
   T=$(mktemp -d /tmp/cachalot-bench.XXXXXX)
   chmod 755 "$T"
   RESULTS="$T/results.tsv"
@@ -404,6 +405,7 @@ main() {
     --meta "cachalot=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown), $(java -version 2>&1 | head -1)" \
     --meta "peers=$(nginx -v 2>&1 | sed 's/.*version: //'), $(squid -v | head -1 | sed 's/ Version / /'), $(varnishd -V 2>&1 | head -1 | sed 's/ revision.*//;s/[()]//g'), $(wrk -v 2>&1 | head -1 | awk '{print "wrk " $2}')" \
     --meta "params=WARMUP=$WARMUP DURATION=$DURATION ROUNDS=$ROUNDS IDLE_CONNS=$IDLE_CONNS BIG_MB=$BIG_MB SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU" \
+    --meta "load=$LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (1/5/15-min load averages; $(nproc) cores)" \
     --meta "verified=$verified" >"$OUT"
   log "wrote $OUT"
   cat "$OUT"
