@@ -146,8 +146,8 @@ default_proxy_cmd() {
   fi
   # shellcheck disable=SC2016  # expanded by the child shell, from the exported variables
   case "$MODE" in
-    forward) echo 'exec java -jar "$CACHALOT_JAR" proxy --listen "$PROXY_LISTEN" --access-log "$ACCESS_LOG"' ;;
-    reverse) echo 'exec java -jar "$CACHALOT_JAR" proxy --listen "$PROXY_LISTEN" --access-log "$ACCESS_LOG" --reverse "$ORIGIN_URL"' ;;
+    forward) echo 'exec java -jar "$CACHALOT_JAR" proxy --listen "$PROXY_LISTEN" --access-log "$ACCESS_LOG" --cache-dir "$RUN_DIR/cache" --admin none' ;;
+    reverse) echo 'exec java -jar "$CACHALOT_JAR" proxy --listen "$PROXY_LISTEN" --access-log "$ACCESS_LOG" --cache-dir "$RUN_DIR/cache" --admin none --reverse "$ORIGIN_URL"' ;;
   esac
 }
 

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ProxyCommand.class,
       FetchCommand.class,
+      CacheCommand.class,
       UdpServerCommand.class,
       UdpClientCommand.class,
       TcpServerCommand.class,

@@ -4,6 +4,7 @@ import dev.cachalot.admin.AdminServer;
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.proxy.ProxyConfig;
 import dev.cachalot.proxy.ProxyServer;
+import dev.cachalot.proxy.ReverseRoutes;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +67,8 @@ final class ProxyCommand implements Callable<Integer> {
       description = "How long an origin may stay silent before 504 (default: ${DEFAULT-VALUE}).", defaultValue = "60s")
   Duration firstByteTimeout;
 
+  @Mixin SecurityOptions security;
+
   @Option(names = "--cache-mem", paramLabel = "SIZE", converter = SizeConverter.class,
       description = "Memory for cached responses (default: ${DEFAULT-VALUE}).", defaultValue = "256m")
   long cacheMem;
@@ -94,6 +97,29 @@ final class ProxyCommand implements Callable<Integer> {
           + "immutable for a year, index files 5 minutes then revalidated).")
   List<String> presets = new ArrayList<>();
 
+  @Option(names = "--cache-dir", paramLabel = "DIR|none",
+      description = "Keep the cache on disk in DIR, behind the memory cache (default: $XDG_CACHE_HOME/cachalot, "
+          + "else ~/.cache/cachalot); 'none' keeps it in memory only.")
+  String cacheDir;
+
+  @Option(names = "--cache-disk", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Bound of the cache directory (default: ${DEFAULT-VALUE}).", defaultValue = "1g")
+  long cacheDisk;
+
+  @Option(names = "--reverse", paramLabel = "[HOST=]URL",
+      description = "Reverse-proxy (accelerator) mode: send origin-form requests (GET /path) to URL, "
+          + "e.g. http://127.0.0.1:9000; repeat as HOST=URL to route by Host.")
+  List<String> reverse = new ArrayList<>();
+
+  @Option(names = "--reverse-host-rewrite",
+      description = "In reverse mode, send the origin's authority as Host instead of the client's.")
+  boolean reverseHostRewrite;
+
+  @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "On SIGTERM, how long in-flight responses may take to finish (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10s")
+  Duration drainTimeout;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "YAML file with any of these options (without --), presets and rules; flags given here win. "
           + "Rules, presets, heuristic and Set-Cookie settings reload on SIGHUP. Example: docs/cachalot.example.yaml.")
@@ -107,14 +133,18 @@ final class ProxyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProxyConfig config = effectiveConfig();
-    try (ProxyServer server = ProxyServer.start(config, observability.observability(listen));
-        AdminServer admin = observability.startAdmin(server)) {
+    // Options outside ProxyConfig (admin, trace, access control) come from the file too.
+    ProxyCommand options = configFile == null ? this : merged(ConfigFile.load(configFile, optionKeys()));
+    try (ProxyServer server = ProxyServer.start(config, options.observability.observability(config.listen()),
+        options.security.toConfig());
+        AdminServer admin = options.observability.startAdmin(server)) {
       if (configFile != null) {
         reloader = reloaderFor(server);
         Hangup.onHangup(reloader::reload);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cachalot-shutdown"));
+      GracefulStop.onSignals(() -> server.shutdown(drainTimeout));
       server.awaitClose();
+      server.shutdown(drainTimeout);
     }
     return 0;
   }
@@ -197,7 +227,9 @@ final class ProxyCommand implements Callable<Integer> {
             .withMaxObjectBytes(cacheMaxObject)
             .withHeuristic(heuristicPercent / 100.0, heuristicMax)
             .withStoreSetCookie(shareSetCookie)
-            .withRules(rules));
+            .withRules(rules))
+        .withCacheDir(CacheDirs.resolve(cacheDir), cacheDisk)
+        .withReverse(ReverseRoutes.parse(reverse, reverseHostRewrite));
   }
 
   private boolean hasFlag(String name) {

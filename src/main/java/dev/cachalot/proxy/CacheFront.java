@@ -19,6 +19,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +56,20 @@ final class CacheFront {
       exchanges.start(new BypassObserver(engine.cacheName, bypass.get()), null);
       return;
     }
+    CompletableFuture<List<CachedResponse>> stored = engine.store.lookup(key);
+    if (stored.isDone()) {
+      decide(client, engine, clientRequest, request, key, target, start, exchanges, stored.join());
+    } else {
+      // Read from disk by a store thread: continue on this connection's event loop.
+      stored.whenComplete((variants, failure) -> client.loop().execute(() -> decide(client, engine, clientRequest,
+          request, key, target, start, exchanges, variants == null ? List.of() : variants)));
+    }
+  }
+
+  private static void decide(ClientSide client, ProxyEngine engine, HttpRequest clientRequest, RequestHead request,
+      CacheKey key, Target target, long start, ExchangeStarter exchanges, List<CachedResponse> stored) {
     Instant now = engine.clock.instant();
-    Optional<CachedResponse> selected = engine.store.variants(key).stream()
+    Optional<CachedResponse> selected = stored.stream()
         .filter(entry -> Vary.matches(entry.meta(), request))
         .max(Comparator.comparing(entry -> entry.meta().responseTime()));
     Decision decision = CachePolicy.decide(request, selected.map(CachedResponse::meta), now, engine.cacheConfig);
@@ -90,7 +104,7 @@ final class CacheFront {
             conditional);
       }
       case MISS -> miss(client, engine, clientRequest, request, key, start, exchanges,
-          selected.isEmpty() && !engine.store.variants(key).isEmpty() ? CacheStatus.Fwd.VARY_MISS : CacheStatus.Fwd.URI_MISS);
+          selected.isEmpty() && !stored.isEmpty() ? CacheStatus.Fwd.VARY_MISS : CacheStatus.Fwd.URI_MISS);
       case GATEWAY_TIMEOUT -> {
         var response = ErrorResponses.of(client.alloc(), HttpResponseStatus.GATEWAY_TIMEOUT,
             "only-if-cached: no stored response for " + request.uri(), engine.config.pseudonym());

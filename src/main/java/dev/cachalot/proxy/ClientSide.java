@@ -30,6 +30,11 @@ interface ClientSide {
   /** Cut the connection: the response cannot be completed. */
   void abort();
 
+  /** The client's IP address, or null for the proxy itself (background revalidation). */
+  default java.net.InetAddress clientInetAddress() {
+    return null;
+  }
+
   void logAccess(long start, String result, int status, long bytes, HttpRequest request, String hierarchy,
       String contentType);
 }

@@ -112,6 +112,12 @@ final class ForwardExchange implements OriginListener {
       engine.pool.release(channel);
       return;
     }
+    String loopback = DestinationGuard.loopbackRefusal(frontend.clientInetAddress(), channel.remoteAddress());
+    if (loopback != null) {
+      engine.pool.release(channel); // unused and clean
+      failBeforeResponse(new DestinationGuard.Refused(loopback, false));
+      return;
+    }
     origin = channel;
     if (Trace.on()) {
       Trace.event("origin {} ready after {} ms ({})", target.originKey(), Trace.millisSince(originRequestNanos), channel);
@@ -368,6 +374,32 @@ final class ForwardExchange implements OriginListener {
         || m.equals(HttpMethod.TRACE) || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE);
   }
 
+  /**
+   * The client's request body turned out malformed: the origin connection is discarded so the
+   * partial request is never completed; the client gets 400 or, if the response is under way, a cut.
+   */
+  void onRequestMalformed(String cause) {
+    if (finished) {
+      discardOrigin();
+      return;
+    }
+    if (responseStarted) {
+      abort();
+      return;
+    }
+    finished = true;
+    cancelTimeout();
+    discardOrigin();
+    observer.onAbort();
+    var response = ErrorResponses.of(frontend.alloc(), HttpResponseStatus.BAD_REQUEST, cause, engine.config.pseudonym());
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    status = 400;
+    long length = response.content().readableBytes();
+    var written = frontend.write(response);
+    frontend.logAccess(startMillis, "NONE", status, length, clientRequest, "HIER_DIRECT/" + originAddress, "text/plain");
+    written.addListener(f -> frontend.exchangeDone(false));
+  }
+
   void onClientClosed() {
     if (!finished) {
       observer.onAbort();
@@ -387,7 +419,9 @@ final class ForwardExchange implements OriginListener {
     if (observer.onOriginUnreachable(cause)) {
       return;
     }
-    HttpResponseStatus errorStatus = cause instanceof ConnectTimeoutException || cause instanceof OriginTimeout
+    HttpResponseStatus errorStatus = cause instanceof DestinationGuard.Refused refused
+        ? (refused.loop ? HttpResponseStatus.valueOf(508) : HttpResponseStatus.FORBIDDEN)
+        : cause instanceof ConnectTimeoutException || cause instanceof OriginTimeout
         || cause instanceof TimeoutException
         ? HttpResponseStatus.GATEWAY_TIMEOUT
         : HttpResponseStatus.BAD_GATEWAY;
@@ -405,6 +439,9 @@ final class ForwardExchange implements OriginListener {
 
   private String describe(Throwable cause) {
     String where = target.originKey().toString();
+    if (cause instanceof DestinationGuard.Refused) {
+      return cause.getMessage();
+    }
     if (cause instanceof UnknownHostException) {
       return "cannot resolve host " + target.host() + " (DNS lookup failed)";
     }

@@ -25,9 +25,14 @@ public record ProxyConfig(
     Optional<Path> accessLog,
     Duration dnsQueryTimeout,
     long cacheMemBytes,
-    CacheConfig cache) {
+    CacheConfig cache,
+    Optional<Path> cacheDir,
+    long cacheDiskBytes,
+    ReverseRoutes reverse,
+    AdminAccess admin) {
 
   public static final int DEFAULT_PORT = 8888;
+  public static final long DEFAULT_CACHE_DISK_BYTES = 1L << 30;
 
   public ProxyConfig {
     Objects.requireNonNull(listen, "listen");
@@ -47,6 +52,10 @@ public record ProxyConfig(
     accessLog = Objects.requireNonNull(accessLog, "accessLog");
     requireThat(cacheMemBytes > 0, "--cache-mem must be positive, got " + cacheMemBytes + " bytes");
     Objects.requireNonNull(cache, "cache");
+    cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
+    requireThat(cacheDiskBytes > 0, "--cache-disk must be positive, got " + cacheDiskBytes + " bytes");
+    Objects.requireNonNull(reverse, "reverse");
+    Objects.requireNonNull(admin, "admin");
   }
 
   /** Safe defaults: loopback only, CONNECT to 443 only, every timeout on. */
@@ -65,37 +74,68 @@ public record ProxyConfig(
         Optional.empty(),
         Duration.ofSeconds(5),
         256L * 1024 * 1024,
-        CacheConfig.DEFAULT);
+        CacheConfig.DEFAULT,
+        Optional.empty(),
+        DEFAULT_CACHE_DISK_BYTES,
+        ReverseRoutes.NONE,
+        AdminAccess.LOOPBACK);
   }
 
   public ProxyConfig withListen(InetSocketAddress address) {
     return new ProxyConfig(address, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
-        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache);
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
+        cacheDiskBytes, reverse, admin);
   }
 
   public ProxyConfig withConnectPorts(Set<Integer> ports) {
     return new ProxyConfig(listen, ports, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
-        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache);
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
+        cacheDiskBytes, reverse, admin);
   }
 
   public ProxyConfig withTimeouts(Duration connect, Duration firstByte) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connect, firstByte, clientIdleTimeout,
-        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache);
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
+        cacheDiskBytes, reverse, admin);
   }
 
   public ProxyConfig withAccessLog(Optional<Path> file) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
-        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, file, dnsQueryTimeout, cacheMemBytes, cache);
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, file, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
+        cacheDiskBytes, reverse, admin);
   }
 
   public ProxyConfig withCache(long memBytes, CacheConfig rules) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
-        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, memBytes, rules);
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, memBytes, rules, cacheDir,
+        cacheDiskBytes, reverse, admin);
   }
 
   public ProxyConfig withDnsQueryTimeout(Duration timeout) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
-        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, timeout, cacheMemBytes, cache);
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, timeout, cacheMemBytes, cache, cacheDir,
+        cacheDiskBytes, reverse, admin);
+  }
+
+  /** Keeps the cache in {@code dir} (bounded by {@code diskBytes}) behind the memory tier; empty for memory only. */
+  public ProxyConfig withCacheDir(Optional<Path> dir, long diskBytes) {
+    return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, dir,
+        diskBytes, reverse, admin);
+  }
+
+  /** Reverse-proxy (accelerator) mode: origin-form requests go to these origins. */
+  public ProxyConfig withReverse(ReverseRoutes routes) {
+    return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
+        cacheDiskBytes, routes, admin);
+  }
+
+  /** Who may send management requests (PURGE). */
+  public ProxyConfig withAdmin(AdminAccess access) {
+    return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
+        cacheDiskBytes, reverse, access);
   }
 
   private static void requirePositive(Duration d, String what) {

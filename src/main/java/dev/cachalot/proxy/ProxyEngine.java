@@ -2,10 +2,17 @@ package dev.cachalot.proxy;
 
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.CacheKey;
+import dev.cachalot.UserFacingException;
+import dev.cachalot.cache.store.DiskStore;
 import dev.cachalot.cache.store.MemoryStore;
+import dev.cachalot.cache.store.Store;
+import dev.cachalot.cache.store.TieredStore;
 import dev.cachalot.transport.Transport;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +44,7 @@ final class ProxyEngine {
   final Bootstrap tunnelBootstrap;
   final AccessLog accessLog;
   final ProxyListener listener;
-  final MemoryStore store;
+  final Store store;
   /** Replaced as a whole on reload (rules, heuristic, Set-Cookie sharing); each read sees one consistent value. */
   volatile CacheConfig cacheConfig;
   final String cacheName = "Cachalot";
@@ -45,25 +52,39 @@ final class ProxyEngine {
   final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
   final ConcurrentHashMap<CacheKey, CacheFill> fills = new ConcurrentHashMap<>();
   final Set<CacheKey> revalidating = ConcurrentHashMap.newKeySet();
+  final SecurityConfig security;
+  final ClientAccess access;
+  final ConnectionLimits limits;
+  /** The proxy's own listening addresses, for the loop guard; set once bound. */
+  volatile java.util.List<java.net.InetSocketAddress> ownAddresses = java.util.List.of();
   private final EventLoopGroup group;
-  private final DnsAddressResolverGroup resolver;
+  private final DestinationGuard resolver;
 
   ProxyEngine(ProxyConfig config, Transport transport, EventLoopGroup group) {
-    this(config, transport, group, Observability.DEFAULT);
+    this(config, transport, group, Observability.DEFAULT, SecurityConfig.defaults());
+  }
+
+  ProxyEngine(ProxyConfig config, Transport transport, EventLoopGroup group, Observability observability) {
+    this(config, transport, group, observability, SecurityConfig.defaults());
   }
 
   @SuppressWarnings("unchecked")
-  ProxyEngine(ProxyConfig config, Transport transport, EventLoopGroup group, Observability observability) {
+  ProxyEngine(ProxyConfig config, Transport transport, EventLoopGroup group, Observability observability,
+      SecurityConfig security) {
     this.listener = observability.listener();
     this.config = config;
+    this.security = security;
+    this.access = new ClientAccess(security);
+    this.limits = new ConnectionLimits(security.maxConnections(), security.maxConnectionsPerClient());
     this.transport = transport;
     this.group = group;
-    this.store = new MemoryStore(config.cacheMemBytes());
+    this.store = openStore(config);
     this.cacheConfig = config.cache();
-    this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+    // Every origin and tunnel address passes the SSRF/loop guard after resolution.
+    this.resolver = new DestinationGuard(new DnsAddressResolverGroup(new DnsNameResolverBuilder()
         .datagramChannelType((Class<? extends DatagramChannel>) transport.datagramChannel())
         .queryTimeoutMillis(config.dnsQueryTimeout().toMillis())
-        .maxQueriesPerResolve(4));
+        .maxQueriesPerResolve(4)), security.allowLinkLocal(), () -> ownAddresses);
     Bootstrap base = new Bootstrap()
         .group(group)
         .channel(transport.socketChannel())
@@ -85,8 +106,33 @@ final class ProxyEngine {
     this.accessLog = AccessLog.open(config.accessLog(), observability);
   }
 
+  /** Memory only, or memory in front of the cache directory. */
+  private static Store openStore(ProxyConfig config) {
+    MemoryStore memory = new MemoryStore(config.cacheMemBytes());
+    if (config.cacheDir().isEmpty()) {
+      return memory;
+    }
+    try {
+      DiskStore disk = DiskStore.open(config.cacheDir().get(), config.cacheDiskBytes(), false);
+      return new TieredStore(memory, disk, ByteBufAllocator.DEFAULT);
+    } catch (java.io.IOException e) {
+      memory.close();
+      throw new UserFacingException("cannot use cache directory " + config.cacheDir().get() + ": " + e.getMessage()
+          + " (choose another with --cache-dir, or --cache-dir none for memory only)", 2, e);
+    }
+  }
+
+  /** Client connections, for a graceful shutdown. */
+  final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+
   void initClientChannel(Channel ch) {
+    clients.add(ch);
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+    String refusal = limits.admit(ch);
+    if (refusal != null) {
+      ch.pipeline().addLast(new ConnectionLimits.Refuse(refusal, this));
+      return;
+    }
     listener.connectionOpened();
     ch.closeFuture().addListener(f -> listener.connectionClosed());
     ClientPipeline.init(ch.pipeline(), this);
@@ -103,7 +149,11 @@ final class ProxyEngine {
         .setMaxHeaderSize(MAX_HEADER_SIZE)
         .setMaxChunkSize(64 * 1024)
         .setAllowDuplicateContentLengths(false)
-        .setValidateHeaders(true);
+        .setValidateHeaders(true)
+        // A response with a bare CR or LF line end, or a Transfer-Encoding not ending in chunked
+        // together with a Content-Length, is as ambiguous as such a request: 502, never cached.
+        .setStrictLineParsing(true)
+        .setUseRfc9112TransferEncoding(true);
   }
 
   EventLoop nextLoop() {
@@ -112,7 +162,26 @@ final class ProxyEngine {
 
   /** What each cache tier holds now (the admin endpoint's gauges). */
   java.util.List<TierSize> tiers() {
-    return java.util.List.of(new TierSize("memory", store.entryCount(), store.weightedBytes()));
+    Store.Stats s = store.stats();
+    if (s.diskMaxBytes() == 0) {
+      return java.util.List.of(new TierSize("memory", s.memoryEntries(), s.memoryBytes()));
+    }
+    return java.util.List.of(new TierSize("memory", s.memoryEntries(), s.memoryBytes()),
+        new TierSize("disk", s.diskEntries(), s.diskBytes()));
+  }
+
+  /** Closes client connections that are between requests; returns how many connections remain. */
+  int closeIdleClients() {
+    for (Channel ch : clients) {
+      ch.eventLoop().execute(() -> {
+        ProxyFrontend frontend = ch.pipeline().get(ProxyFrontend.class);
+        boolean idle = frontend != null ? frontend.isIdle() : ch.pipeline().get(FirstLineSniffer.class) != null;
+        if (idle) {
+          ch.close();
+        }
+      });
+    }
+    return clients.size();
   }
 
   void close() {

@@ -57,6 +57,8 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   /** The current exchange asked for the next piece of its request body. */
   private boolean contentWanted;
   private boolean draining;
+  /** The request stream is broken: close once the current answer is written. */
+  private boolean closeWhenDone;
   private boolean drainAgain;
   private final ArrayDeque<Object> inbound = new ArrayDeque<>();
 
@@ -123,6 +125,10 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     if (msg instanceof HttpRequest request) {
       onRequestHead(request);
     } else if (msg instanceof HttpContent content) {
+      if (content.decoderResult().isFailure()) {
+        onMalformedBody(content);
+        return;
+      }
       if (exchange != null) {
         contentWanted = false;
         exchange.onRequestContent(content);
@@ -135,10 +141,36 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     }
   }
 
+  /**
+   * A request body the decoder could not frame (a bad chunk size, a missing CRLF): the decoder
+   * stops there, so the rest of the connection is unreadable. The origin must never see the request
+   * completed (that is how a smuggled request would get in): the exchange discards its origin
+   * connection and answers 400, or cuts the response already under way; then the connection closes.
+   */
+  private void onMalformedBody(HttpContent content) {
+    Throwable cause = content.decoderResult().cause();
+    content.release();
+    releaseInbound();
+    closeWhenDone = true;
+    if (exchange != null) {
+      ForwardExchange broken = exchange;
+      contentWanted = false;
+      broken.onRequestMalformed("malformed request body: " + describe(cause));
+    } else if (!busy) {
+      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
   private void onRequestHead(HttpRequest request) {
     long start = System.currentTimeMillis();
     if (Trace.on()) {
       Trace.event("request head from {}: {}", clientAddress(), Trace.head(request));
+    }
+    ClientAccess.Verdict verdict = engine.access.check(ctx.channel().remoteAddress(), request);
+    if (verdict == ClientAccess.Verdict.FORBIDDEN) {
+      rejectAndClose(request, HttpResponseStatus.FORBIDDEN,
+          "client " + clientAddress() + " is not allowed to use this proxy", start);
+      return;
     }
     DecoderResult result = request.decoderResult();
     if (result.isFailure()) {
@@ -154,6 +186,13 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       reject(request, status, refusal, start);
       return;
     }
+    if (verdict == ClientAccess.Verdict.AUTH_REQUIRED) {
+      FullHttpResponse response = ErrorResponses.of(ctx.alloc(), HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED,
+          "proxy authentication required", engine.config.pseudonym());
+      response.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"cachalot\"");
+      respond(request, response, start);
+      return;
+    }
     if (HttpMethod.CONNECT.equals(request.method())) {
       // Bytes after the CONNECT belong to the tunnel, not to the HTTP codec: stop reading until it is up.
       tunnelling = true;
@@ -163,9 +202,18 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     }
     Target target;
     try {
-      target = Target.parse(request.uri());
+      target = engine.config.reverse().enabled()
+          ? Target.reverse(request.uri(), request.headers().get(HttpHeaderNames.HOST), engine.config.reverse())
+          : Target.parse(request.uri());
     } catch (IllegalArgumentException e) {
       reject(request, HttpResponseStatus.BAD_REQUEST, e.getMessage(), start);
+      return;
+    } catch (java.util.NoSuchElementException e) {
+      reject(request, HttpResponseStatus.MISDIRECTED_REQUEST, "no origin is configured for this Host", start);
+      return;
+    }
+    if (Purge.METHOD.equals(request.method())) {
+      respond(request, Purge.answer(engine, ctx, request, target), start);
       return;
     }
     if (!"http".equals(target.scheme())) {
@@ -226,6 +274,12 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
 
   /** Answers a request without forwarding it; keeps the connection when no body must be skipped. */
   void reject(HttpRequest request, HttpResponseStatus status, String cause, long start) {
+    if (tunnelling && HttpMethod.CONNECT.equals(request.method())) {
+      // A refused CONNECT never became a tunnel: read on (otherwise the connection would hang,
+      // unread and exempt from the idle timeout, holding a connection slot for ever).
+      tunnelling = false;
+      drain(); // reading resumes once the queue is short (also when refused later, from the connect listener)
+    }
     FullHttpResponse response = ErrorResponses.of(ctx.alloc(), status, cause, engine.config.pseudonym());
     respond(request, response, start);
   }
@@ -265,10 +319,20 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     engine.accessLog.record(start, clientAddress(), result, status, bytes, request, hierarchy, contentType);
   }
 
+  @Override
+  public java.net.InetAddress clientInetAddress() {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+  }
+
   String clientAddress() {
     return ctx.channel().remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
         ? address.getAddress().getHostAddress()
         : "-";
+  }
+
+  /** No request is being answered or waiting: the connection may be closed for shutdown. */
+  boolean isIdle() {
+    return !busy && !tunnelling && inbound.isEmpty();
   }
 
   // --- what exchanges and tunnels use ---
@@ -309,7 +373,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     exchange = null;
     busy = false;
     contentWanted = false;
-    if (!keepAlive || !ctx.channel().isActive()) {
+    if (!keepAlive || closeWhenDone || !ctx.channel().isActive()) {
       releaseInbound();
       ctx.close();
       return;

@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,20 +28,30 @@ public final class ProxyServer implements AutoCloseable {
   private Channel serverChannel;
   private boolean closed;
 
-  private ProxyServer(ProxyConfig config, Observability observability) {
+  private ProxyServer(ProxyConfig config, Observability observability, SecurityConfig security) {
     this.config = config;
     this.group = transport.newGroup(config.ioThreads(), new DefaultThreadFactory("cachalot-io", true));
-    this.engine = new ProxyEngine(config, transport, group, observability);
+    this.engine = new ProxyEngine(config, transport, group, observability, security);
   }
 
   /** Binds the listening socket; when this returns, connections are accepted. */
   public static ProxyServer start(ProxyConfig config) {
-    return start(config, Observability.DEFAULT);
+    return start(config, Observability.DEFAULT, SecurityConfig.defaults());
   }
 
   /** As {@link #start(ProxyConfig)}, reporting to {@code observability}'s listener. */
   public static ProxyServer start(ProxyConfig config, Observability observability) {
-    ProxyServer server = new ProxyServer(config, observability);
+    return start(config, observability, SecurityConfig.defaults());
+  }
+
+  /** As {@link #start(ProxyConfig)}, with access control and limits from {@code security}. */
+  public static ProxyServer start(ProxyConfig config, SecurityConfig security) {
+    return start(config, Observability.DEFAULT, security);
+  }
+
+  /** Binds the listening socket with every setting given. */
+  public static ProxyServer start(ProxyConfig config, Observability observability, SecurityConfig security) {
+    ProxyServer server = new ProxyServer(config, observability, security);
     try {
       server.bind();
       return server;
@@ -73,6 +84,7 @@ public final class ProxyServer implements AutoCloseable {
       }
       throw new UserFacingException("cannot listen on " + hostPort(config.listen()) + ": " + e, 2, e);
     }
+    engine.ownAddresses = java.util.List.of(address());
     log.info("Cachalot proxy ready on {}", hostPort(address()));
   }
 
@@ -93,6 +105,11 @@ public final class ProxyServer implements AutoCloseable {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
+  /** Client connections open now (those counted against the connection caps). */
+  public int openClientConnections() {
+    return engine.limits.open();
+  }
+
   /** What each cache tier holds now. */
   public java.util.List<TierSize> tiers() {
     return engine.tiers();
@@ -108,7 +125,16 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    shutdown(Duration.ZERO);
+  }
+
+  /**
+   * Graceful stop: stops accepting, lets in-flight responses finish for up to {@code drain} (closing
+   * each connection once it is between requests), closes what is left, then flushes the cache (queued
+   * disk writes) and stops the event loops. Idempotent; a second caller waits for the first.
+   */
+  public synchronized void shutdown(Duration drain) {
     if (closed) {
       return;
     }
@@ -116,6 +142,22 @@ public final class ProxyServer implements AutoCloseable {
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();
     }
+    long deadline = System.nanoTime() + drain.toNanos();
+    if (!drain.isZero()) {
+      log.info("Cachalot proxy stopping: draining {} connection(s), up to {} s", engine.clients.size(), drain.toSeconds());
+    }
+    while (engine.closeIdleClients() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!engine.clients.isEmpty() && !drain.isZero()) {
+      log.warn("closing {} connection(s) still busy after the drain timeout", engine.clients.size());
+    }
+    engine.clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     engine.close();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }

@@ -5,7 +5,42 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /** The origin a forwarded request goes to, from its absolute-form target (RFC 9112 §3.2.2). */
-record Target(String scheme, String host, int port, String pathAndQuery) {
+record Target(String scheme, String host, int port, String pathAndQuery, String hostField) {
+
+  Target(String scheme, String host, int port, String pathAndQuery) {
+    this(scheme, host, port, pathAndQuery, null);
+  }
+
+  /**
+   * Reverse-proxy mode: an origin-form target (or an absolute-form one, whose authority then stands
+   * for Host, RFC 9112 §3.2.2) goes to the origin configured for its Host. The client's Host is kept
+   * (and files the response in the cache) unless the routes rewrite it to the origin's authority.
+   *
+   * @throws IllegalArgumentException when the target or Host is malformed
+   * @throws java.util.NoSuchElementException when no origin serves this Host
+   */
+  static Target reverse(String requestTarget, String hostField, ReverseRoutes routes) {
+    String path = requestTarget;
+    String host = hostField;
+    if (!requestTarget.startsWith("/")) {
+      Target absolute = parse(requestTarget);
+      path = absolute.pathAndQuery();
+      host = absolute.hostHeader();
+    } else if (requestTarget.startsWith("//")) {
+      throw new IllegalArgumentException("invalid request target: " + requestTarget);
+    }
+    if (host != null && (host.isEmpty() || !host.matches("[A-Za-z0-9._~!$&'()*+,;=:\\[\\]-]+"))) {
+      throw new IllegalArgumentException("invalid Host: " + host);
+    }
+    try {
+      new URI("http://" + (host == null ? "x" : host) + path).getRawPath();
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("invalid request target: " + e.getMessage());
+    }
+    ReverseRoutes.Origin origin = routes.route(host).orElseThrow();
+    String field = host == null || routes.rewriteHost() ? null : host;
+    return new Target("http", origin.host(), origin.port(), path, field);
+  }
 
   static Target parse(String requestTarget) {
     URI uri;
@@ -43,6 +78,9 @@ record Target(String scheme, String host, int port, String pathAndQuery) {
 
   /** The Host field value for the origin: the authority, with the port only when it is not the default. */
   String hostHeader() {
+    if (hostField != null) {
+      return hostField;
+    }
     String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     return port == 80 && "http".equals(scheme) ? h : h + ":" + port;
   }

@@ -51,7 +51,9 @@ final class Tunnel {
     connecting.addListener(f -> {
       Channel client = ctx.channel();
       if (!f.isSuccess()) {
-        HttpResponseStatus status = f.cause() instanceof ConnectTimeoutException
+        HttpResponseStatus status = f.cause() instanceof DestinationGuard.Refused refused
+            ? (refused.loop ? HttpResponseStatus.valueOf(508) : HttpResponseStatus.FORBIDDEN)
+            : f.cause() instanceof ConnectTimeoutException
             ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
         FullHttpResponse error = ErrorResponses.of(ctx.alloc(), status, describe(destination, f.cause()), engine.config.pseudonym());
         error.headers().set("Connection", HttpHeaderValues.CLOSE);
@@ -62,6 +64,12 @@ final class Tunnel {
       Channel origin = connecting.channel();
       if (!client.isActive()) {
         origin.close();
+        return;
+      }
+      String loopback = DestinationGuard.loopbackRefusal(frontend.clientInetAddress(), origin.remoteAddress());
+      if (loopback != null) {
+        origin.close();
+        frontend.reject(connect, HttpResponseStatus.FORBIDDEN, loopback, start);
         return;
       }
       FullHttpResponse established = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, ESTABLISHED);
@@ -119,6 +127,9 @@ final class Tunnel {
   }
 
   private static String describe(OriginKey destination, Throwable cause) {
+    if (cause instanceof DestinationGuard.Refused) {
+      return cause.getMessage();
+    }
     if (cause instanceof UnknownHostException) {
       return "cannot resolve host " + destination.host() + " (DNS lookup failed)";
     }

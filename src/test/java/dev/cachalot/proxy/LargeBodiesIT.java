@@ -63,7 +63,7 @@ class LargeBodiesIT {
     String java = System.getenv().getOrDefault("CACHALOT_TEST_JAVA",
         Path.of(System.getProperty("java.home"), "bin", "java").toString());
     proxy = new ProcessBuilder(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-        "dev.cachalot.cli.Main", "proxy", "--listen", "127.0.0.1:0"))
+        "dev.cachalot.cli.Main", "proxy", "--listen", "127.0.0.1:0", "--cache-dir", "none"))
         .redirectErrorStream(true)
         .start();
     CompletableFuture<Integer> port = new CompletableFuture<>();

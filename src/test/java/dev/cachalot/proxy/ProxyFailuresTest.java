@@ -37,9 +37,7 @@ class ProxyFailuresTest {
   private HttpClient client;
 
   static ProxyConfig withDnsTimeout(ProxyConfig c, Duration dns) {
-    return new ProxyConfig(c.listen(), c.connectPorts(), c.pseudonym(), c.connectTimeout(), c.firstByteTimeout(),
-        c.clientIdleTimeout(), c.originIdleTimeout(), c.maxConnectionsPerOrigin(), c.ioThreads(), c.accessLog(), dns,
-        c.cacheMemBytes(), c.cache());
+    return c.withDnsQueryTimeout(dns);
   }
 
   @BeforeEach

@@ -350,6 +350,11 @@ public final class TestOrigin implements AutoCloseable, BeforeEachCallback, Afte
     return totalRequests.get();
   }
 
+  /** TCP connections open now. */
+  public int openConnections() {
+    return channels.size();
+  }
+
   /** TCP connections accepted so far. */
   public int connections() {
     return connections.get();

@@ -2,6 +2,7 @@ package dev.cachalot.testing;
 
 import dev.cachalot.proxy.ProxyConfig;
 import dev.cachalot.proxy.ProxyServer;
+import dev.cachalot.proxy.SecurityConfig;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.util.function.UnaryOperator;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestProxy implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
   private final UnaryOperator<ProxyConfig> customizer;
+  private final UnaryOperator<SecurityConfig> security;
   private ProxyServer server;
 
   public TestProxy() {
@@ -28,13 +30,19 @@ public final class TestProxy implements AutoCloseable, BeforeEachCallback, After
 
   /** {@code customizer} adjusts the defaults (the listen address is set afterwards). */
   public TestProxy(UnaryOperator<ProxyConfig> customizer) {
+    this(customizer, UnaryOperator.identity());
+  }
+
+  /** {@code security} adjusts {@link SecurityConfig#defaults()} (access control, limits). */
+  public TestProxy(UnaryOperator<ProxyConfig> customizer, UnaryOperator<SecurityConfig> security) {
     this.customizer = customizer;
+    this.security = security;
   }
 
   public synchronized TestProxy start() {
     if (server == null) {
       server = ProxyServer.start(customizer.apply(ProxyConfig.defaults())
-          .withListen(new InetSocketAddress("127.0.0.1", 0)));
+          .withListen(new InetSocketAddress("127.0.0.1", 0)), security.apply(SecurityConfig.defaults()));
     }
     return this;
   }
@@ -50,6 +58,11 @@ public final class TestProxy implements AutoCloseable, BeforeEachCallback, After
   /** {@code 127.0.0.1:PORT}, for curl -x and fetch --proxy. */
   public String hostPort() {
     return "127.0.0.1:" + port();
+  }
+
+  /** Client connections the proxy has open now. */
+  public int openClientConnections() {
+    return server.openClientConnections();
   }
 
   /** Sends every URL through this proxy (the JDK HttpClient's way). */

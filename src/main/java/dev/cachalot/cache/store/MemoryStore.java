@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a URI is its own entry, found through a small index from the URI to its variants. An entry's body
  * is released when Caffeine drops the entry; readers hold their own retained duplicates.
  */
-public final class MemoryStore implements AutoCloseable {
+public final class MemoryStore implements Store {
 
   private final Cache<VariantKey, CachedResponse> entries;
   private final ConcurrentHashMap<CacheKey, Set<String>> variants = new ConcurrentHashMap<>();
@@ -29,6 +29,27 @@ public final class MemoryStore implements AutoCloseable {
         .executor(Runnable::run)
         .removalListener((VariantKey k, CachedResponse v, RemovalCause cause) -> onRemoval(k, v))
         .build();
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<List<CachedResponse>> lookup(CacheKey key) {
+    return java.util.concurrent.CompletableFuture.completedFuture(variants(key));
+  }
+
+  @Override
+  public Stats stats() {
+    return new Stats(entryCount(), weightedBytes(), 0, 0, 0);
+  }
+
+  /** Bytes this store may hold. */
+  public long maxBytes() {
+    return entries.policy().eviction().map(e -> e.getMaximum()).orElse(Long.MAX_VALUE);
+  }
+
+  /** The variant names of a URI held in memory. */
+  Set<String> variantNames(CacheKey key) {
+    Set<String> names = variants.get(key);
+    return names == null ? Set.of() : names;
   }
 
   /** The stored variants of a URI, newest first is not guaranteed; the caller picks by Vary. */
@@ -48,12 +69,14 @@ public final class MemoryStore implements AutoCloseable {
   }
 
   /** Stores a complete response, replacing the same variant; the store takes ownership of its body. */
+  @Override
   public void put(CachedResponse response) {
     variants.computeIfAbsent(response.key(), k -> ConcurrentHashMap.newKeySet()).add(response.variant());
     entries.put(new VariantKey(response.key(), response.variant()), response);
   }
 
   /** Removes every variant of a URI; returns how many there were. */
+  @Override
   public int remove(CacheKey key) {
     Set<String> names = variants.remove(key);
     if (names == null) {
@@ -68,6 +91,7 @@ public final class MemoryStore implements AutoCloseable {
     return removed;
   }
 
+  @Override
   public void remove(CachedResponse response) {
     entries.asMap().remove(new VariantKey(response.key(), response.variant()), response);
   }

@@ -1,0 +1,128 @@
+package dev.cachalot.proxy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Proxy authentication (RFC 9110 §11.7.1, Basic) against a password file, one user a line, either
+ * {@code user:salt:sha256hex(salt + password)} (make one with
+ * {@code printf '%s' "$SALT$PASSWORD" | sha256sum}) or, slower to brute-force if the file leaks,
+ * {@code user:pbkdf2-sha256:ITERATIONS:salt:hex(PBKDF2-HMAC-SHA256(password, salt, ITERATIONS, 256 bits))}
+ * (see {@link #pbkdf2Line}); blank lines and lines starting with {@code #} are skipped. Credentials travel in clear text unless the
+ * client reaches the proxy over a trusted network: see docs/SECURITY.md.
+ */
+public final class ProxyAuth {
+
+  /** {@code iterations} is 0 for the salted SHA-256 form. */
+  private record Entry(byte[] salt, byte[] digest, int iterations) {}
+
+  private final Map<String, Entry> users;
+
+  private ProxyAuth(Map<String, Entry> users) {
+    this.users = users;
+  }
+
+  public static ProxyAuth load(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("--auth-file: cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return parse(lines, file.toString());
+  }
+
+  static ProxyAuth parse(List<String> lines, String source) {
+    Map<String, Entry> users = new HashMap<>();
+    int number = 0;
+    for (String raw : lines) {
+      number++;
+      String line = raw.strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] parts = line.split(":", -1);
+      if (parts.length == 5 && parts[1].equals("pbkdf2-sha256") && !parts[0].isEmpty()
+          && parts[2].matches("[0-9]{1,9}") && Integer.parseInt(parts[2]) >= 1000 && parts[4].matches("([0-9a-fA-F]{2}){16,64}")) {
+        users.put(parts[0], new Entry(parts[3].getBytes(StandardCharsets.UTF_8), HexFormat.of().parseHex(parts[4]),
+            Integer.parseInt(parts[2])));
+        continue;
+      }
+      if (parts.length != 3 || parts[0].isEmpty() || !parts[2].matches("[0-9a-fA-F]{64}")) {
+        throw new IllegalArgumentException("--auth-file " + source + " line " + number
+            + ": expected user:salt:sha256hex(salt+password) or user:pbkdf2-sha256:ITERATIONS(>=1000):salt:hexhash");
+      }
+      users.put(parts[0], new Entry(parts[1].getBytes(StandardCharsets.UTF_8), HexFormat.of().parseHex(parts[2]), 0));
+    }
+    if (users.isEmpty()) {
+      throw new IllegalArgumentException("--auth-file " + source + ": no users");
+    }
+    return new ProxyAuth(Map.copyOf(users));
+  }
+
+  /** The user named by a valid {@code Proxy-Authorization: Basic ...} value, or null. */
+  String authenticate(String proxyAuthorization) {
+    if (proxyAuthorization == null) {
+      return null;
+    }
+    String value = proxyAuthorization.strip();
+    if (value.length() < 6 || !value.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(value.substring(6).strip()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    int colon = decoded.indexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    String user = decoded.substring(0, colon);
+    Entry entry = users.get(user);
+    byte[] password = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
+    // Hash even for an unknown user so that timing does not tell which users exist.
+    byte[] salt = entry == null ? new byte[0] : entry.salt();
+    byte[] digest = entry != null && entry.iterations() > 0
+        ? pbkdf2(decoded.substring(colon + 1), salt, entry.iterations(), entry.digest().length * 8)
+        : sha256(salt, password);
+    return entry != null && MessageDigest.isEqual(digest, entry.digest()) ? user : null;
+  }
+
+  static byte[] pbkdf2(String password, byte[] salt, int iterations, int bits) {
+    try {
+      var spec = new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, iterations, bits);
+      return javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A password-file line in the PBKDF2 form, for tools and tests. */
+  public static String pbkdf2Line(String user, String salt, String password, int iterations) {
+    return user + ":pbkdf2-sha256:" + iterations + ":" + salt + ":"
+        + HexFormat.of().formatHex(pbkdf2(password, salt.getBytes(StandardCharsets.UTF_8), iterations, 256));
+  }
+
+  static byte[] sha256(byte[] salt, byte[] password) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(salt);
+      md.update(password);
+      return md.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.cachalot.proxy;
+
+import dev.cachalot.cache.CacheKey;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * {@code PURGE <url>}: removes every stored variant of a URI from every tier. Only clients that
+ * {@link AdminAccess} admits may purge (403 otherwise); 200 when something was removed, 404 when
+ * nothing was stored. The proxy answers itself: a PURGE is never forwarded.
+ */
+final class Purge {
+
+  static final HttpMethod METHOD = HttpMethod.valueOf("PURGE");
+
+  private Purge() {}
+
+  static FullHttpResponse answer(ProxyEngine engine, ChannelHandlerContext ctx, HttpRequest request, Target target) {
+    if (!engine.config.admin().allows(ctx.channel().remoteAddress())) {
+      return ErrorResponses.of(ctx.alloc(), HttpResponseStatus.FORBIDDEN, "PURGE is not allowed from this address",
+          engine.config.pseudonym());
+    }
+    CacheKey key;
+    try {
+      key = CacheKey.of(target.absoluteUri());
+    } catch (IllegalArgumentException e) {
+      return ErrorResponses.of(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), engine.config.pseudonym());
+    }
+    int removed = engine.store.remove(key);
+    HttpResponseStatus status = removed > 0 ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND;
+    String text = removed > 0 ? "purged " + removed + " stored response(s) for " + key + "\n" : "not in cache: " + key + "\n";
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        ByteBufUtil.writeUtf8(ctx.alloc(), text));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return response;
+  }
+}

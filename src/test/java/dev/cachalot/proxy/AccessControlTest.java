@@ -1,0 +1,131 @@
+package dev.cachalot.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachalot.testing.RawHttp;
+import dev.cachalot.testing.TestOrigin;
+import dev.cachalot.testing.TestOrigin.Response;
+import dev.cachalot.testing.TestProxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Never an open proxy: client networks (--allow) and proxy authentication (--auth-file). */
+@Timeout(30)
+class AccessControlTest {
+
+  @RegisterExtension final TestOrigin origin = new TestOrigin();
+  @TempDir Path dir;
+
+  private static String get(String url, String... headers) {
+    StringBuilder s = new StringBuilder("GET " + url + " HTTP/1.1\r\nHost: x\r\n");
+    for (String h : headers) {
+      s.append(h).append("\r\n");
+    }
+    return s.append("\r\n").toString();
+  }
+
+  @Test
+  void loopbackClientsAreAllowedByDefault() {
+    origin.handle("/a", r -> Response.ok("hello"));
+    try (TestProxy proxy = new TestProxy().start(); RawHttp c = RawHttp.connect(proxy.address(), Duration.ofSeconds(5))) {
+      assertThat(c.write(get(origin.url("/a"))).readResponse().bodyText()).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void clientOutsideAllowedNetworksGets403NamingItAndALogLine() throws Exception {
+    origin.handle("/a", r -> Response.ok("hello"));
+    Path log = dir.resolve("access.log");
+    try (TestProxy proxy = new TestProxy(c -> c.withAccessLog(Optional.of(log)),
+        s -> s.withAllow(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")))).start();
+        RawHttp c = RawHttp.connect(proxy.address(), Duration.ofSeconds(5))) {
+      RawHttp.Response response = c.write(get(origin.url("/a"))).readResponse();
+      assertThat(response.status()).isEqualTo(403);
+      assertThat(response.bodyText()).contains("127.0.0.1").contains("not allowed");
+      assertThat(c.closedByPeer()).isTrue();
+      assertThat(origin.totalRequests()).isZero();
+      String line = awaitLogLine(log, " 403 ");
+      assertThat(line).contains("127.0.0.1").contains("/403").contains(origin.url("/a"));
+    }
+  }
+
+  static String awaitLogLine(Path log, String needle) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log)) {
+        for (String l : Files.readAllLines(log)) {
+          if (l.contains(needle.strip())) {
+            return l;
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no access log line with '" + needle + "' in " + log);
+  }
+
+  private Path authFile() throws Exception {
+    String salt = "s4lt";
+    String hash = HexFormat.of().formatHex(ProxyAuth.sha256(salt.getBytes(StandardCharsets.UTF_8),
+        "secret".getBytes(StandardCharsets.UTF_8)));
+    Path file = dir.resolve("users");
+    Files.writeString(file, "# comment\n\nalice:" + salt + ":" + hash + "\n");
+    return file;
+  }
+
+  private static String basic(String userPass) {
+    return "Proxy-Authorization: Basic " + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void authFileRequiresBasicCredentialsAnd407Otherwise() throws Exception {
+    origin.handle("/a", r -> Response.ok("hello"));
+    ProxyAuth auth = ProxyAuth.load(authFile());
+    try (TestProxy proxy = new TestProxy(c -> c, s -> s.withAuth(Optional.of(auth))).start();
+        RawHttp c = RawHttp.connect(proxy.address(), Duration.ofSeconds(5))) {
+      RawHttp.Response none = c.write(get(origin.url("/a"))).readResponse();
+      assertThat(none.status()).isEqualTo(407);
+      assertThat(none.headers().get("Proxy-Authenticate")).isEqualTo("Basic realm=\"cachalot\"");
+      assertThat(none.bodyText()).contains("proxy authentication required");
+      // The connection stays usable for the retry with credentials, as clients expect.
+      RawHttp.Response wrong = c.write(get(origin.url("/a"), basic("alice:wrong"))).readResponse();
+      assertThat(wrong.status()).isEqualTo(407);
+      RawHttp.Response unknown = c.write(get(origin.url("/a"), basic("bob:secret"))).readResponse();
+      assertThat(unknown.status()).isEqualTo(407);
+      RawHttp.Response garbage = c.write(get(origin.url("/a"), "Proxy-Authorization: Basic !!!")).readResponse();
+      assertThat(garbage.status()).isEqualTo(407);
+      RawHttp.Response ok = c.write(get(origin.url("/a"), basic("alice:secret"))).readResponse();
+      assertThat(ok.status()).isEqualTo(200);
+      assertThat(ok.bodyText()).isEqualTo("hello");
+      assertThat(origin.totalRequests()).isEqualTo(1);
+      assertThat(origin.lastRequestHeaders().contains("Proxy-Authorization")).isFalse();
+    }
+  }
+
+  @Test
+  void pbkdf2EntriesAuthenticateToo() {
+    ProxyAuth auth = ProxyAuth.parse(List.of(ProxyAuth.pbkdf2Line("carol", "pepper", "s3cret", 10_000)), "f");
+    assertThat(auth.authenticate(basic("carol:s3cret").substring("Proxy-Authorization: ".length()))).isEqualTo("carol");
+    assertThat(auth.authenticate(basic("carol:wrong").substring("Proxy-Authorization: ".length()))).isNull();
+  }
+
+  @Test
+  void badAuthFilesFailAtStartNamingTheLine() {
+    assertThatThrownBy(() -> ProxyAuth.parse(List.of("alice:salt:nothex"), "f"))
+        .hasMessageContaining("line 1").hasMessageContaining("user:salt:sha256hex");
+    assertThatThrownBy(() -> ProxyAuth.parse(List.of("# only a comment"), "f")).hasMessageContaining("no users");
+    assertThatThrownBy(() -> ProxyAuth.parse(List.of("bob:pbkdf2-sha256:10:salt:" + "ab".repeat(32)), "f"))
+        .as("too few iterations").hasMessageContaining("line 1");
+  }
+}

@@ -1,0 +1,158 @@
+package dev.cachalot.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachalot.testing.RawHttp;
+import dev.cachalot.testing.TestOrigin;
+import dev.cachalot.testing.TestOrigin.Response;
+import dev.cachalot.testing.TestProxy;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The disk tier through the proxy, in-process: restarts, corruption, PURGE, reverse mode. */
+class DiskCacheProxyTest {
+
+  @RegisterExtension final TestOrigin origin = new TestOrigin();
+  @TempDir Path dir;
+  private TestProxy proxy;
+
+  @AfterEach
+  void stop() {
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  private TestProxy start(UnaryOperator<ProxyConfig> more) {
+    if (proxy != null) {
+      proxy.close();
+    }
+    proxy = new TestProxy(c -> more.apply(c.withCacheDir(Optional.of(dir), 8L << 20))).start();
+    return proxy;
+  }
+
+  private TestProxy start() {
+    return start(UnaryOperator.identity());
+  }
+
+  private RawHttp.Response send(String requestHead) {
+    try (RawHttp raw = RawHttp.connect(proxy.address(), Duration.ofSeconds(10))) {
+      raw.write(requestHead);
+      return raw.readResponse();
+    }
+  }
+
+  private RawHttp.Response get(String path) {
+    return send("GET " + origin.url(path) + " HTTP/1.1\r\nHost: " + origin.authority() + "\r\n\r\n");
+  }
+
+  private RawHttp.Response purge(String target) {
+    return send("PURGE " + target + " HTTP/1.1\r\nHost: " + origin.authority() + "\r\n\r\n");
+  }
+
+  private void page(String path, String body) {
+    origin.handle(path, r -> Response.ok(body).header("Cache-Control", "max-age=3600"));
+  }
+
+  @Test
+  void hitsSurviveARestartWithoutContactingTheOrigin() {
+    page("/a", "alpha");
+    page("/b", "beta".repeat(10_000));
+    start();
+    assertThat(get("/a").bodyText()).isEqualTo("alpha");
+    assertThat(get("/b").bodyText()).isEqualTo("beta".repeat(10_000));
+    start(); // close flushes the disk writes; the new proxy has an empty memory tier
+    RawHttp.Response a = get("/a");
+    assertThat(a.bodyText()).isEqualTo("alpha");
+    assertThat(a.headers().get("Cache-Status")).contains("hit");
+    assertThat(get("/b").bodyText()).isEqualTo("beta".repeat(10_000));
+    assertThat(get("/a").bodyText()).isEqualTo("alpha"); // now from memory
+    assertThat(origin.requests("/a")).isEqualTo(1);
+    assertThat(origin.requests("/b")).isEqualTo(1);
+  }
+
+  @Test
+  void aCorruptedFileIsRefetchedNotServed() throws IOException {
+    page("/c", "the real body");
+    start();
+    assertThat(get("/c").bodyText()).isEqualTo("the real body");
+    proxy.close();
+    proxy = null;
+    Path file;
+    try (Stream<Path> files = Files.walk(dir.resolve("v1"))) {
+      file = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+    }
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(f.length() - 1);
+      f.write('!');
+    }
+    start();
+    RawHttp.Response again = get("/c");
+    assertThat(again.bodyText()).isEqualTo("the real body");
+    assertThat(origin.requests("/c")).isEqualTo(2);
+  }
+
+  @Test
+  void purgeRemovesFromBothTiers() {
+    page("/p", "purge me");
+    start();
+    get("/p");
+    assertThat(purge(origin.url("/p")).status()).isEqualTo(200);
+    assertThat(purge(origin.url("/p")).status()).isEqualTo(404);
+    assertThat(purge(origin.url("/never")).status()).isEqualTo(404);
+    get("/p");
+    assertThat(origin.requests("/p")).isEqualTo(2);
+    assertThat(purge(origin.url("/p")).status()).isEqualTo(200);
+    start();
+    get("/p");
+    assertThat(origin.requests("/p")).isEqualTo(3);
+  }
+
+  @Test
+  void purgeFromAClientThatIsNotAdminIsForbidden() {
+    page("/f", "keep me");
+    start(c -> c.withAdmin(AdminAccess.NOBODY));
+    get("/f");
+    assertThat(purge(origin.url("/f")).status()).isEqualTo(403);
+    get("/f");
+    assertThat(origin.requests("/f")).isEqualTo(1);
+  }
+
+  @Test
+  void reverseModeServesOriginFormRequestsAndCachesThem() {
+    page("/r", "reversed");
+    start(c -> c.withReverse(ReverseRoutes.parse(List.of(origin.url("")), false)));
+    String request = "GET /r HTTP/1.1\r\nHost: www.example.test\r\n\r\n";
+    RawHttp.Response first = send(request);
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.bodyText()).isEqualTo("reversed");
+    assertThat(origin.lastRequest().header("Host")).isEqualTo("www.example.test");
+    assertThat(send(request).headers().get("Cache-Status")).contains("hit");
+    assertThat(origin.requests("/r")).isEqualTo(1);
+    assertThat(send("PURGE /r HTTP/1.1\r\nHost: www.example.test\r\n\r\n").status()).isEqualTo(200);
+    send(request);
+    assertThat(origin.requests("/r")).isEqualTo(2);
+  }
+
+  @Test
+  void reverseModeRewritesHostAndRoutesByHost() {
+    page("/h", "by host");
+    start(c -> c.withReverse(ReverseRoutes.parse(List.of("app.test=" + origin.url("")), true)));
+    RawHttp.Response ok = send("GET /h HTTP/1.1\r\nHost: APP.test:8080\r\n\r\n");
+    assertThat(ok.bodyText()).isEqualTo("by host");
+    assertThat(origin.lastRequest().header("Host")).isEqualTo(origin.authority());
+    assertThat(send("GET /h HTTP/1.1\r\nHost: other.test\r\n\r\n").status()).isEqualTo(421);
+    assertThat(send("GET /h HTTP/1.1\r\nHost: bad host\r\n\r\n").status()).isEqualTo(400);
+  }
+}
