@@ -33,7 +33,8 @@ class ClientAbortsTest {
   /** A short origin idle timeout, so that connections pooled after a completed response close too. */
   @RegisterExtension final TestProxy proxy = new TestProxy(c -> new ProxyConfig(c.listen(), c.connectPorts(),
       c.pseudonym(), c.connectTimeout(), c.firstByteTimeout(), c.clientIdleTimeout(), Duration.ofSeconds(1),
-      c.maxConnectionsPerOrigin(), c.ioThreads(), c.accessLog(), c.dnsQueryTimeout(), c.cacheMemBytes(), c.cache()));
+      c.maxConnectionsPerOrigin(), c.ioThreads(), c.accessLog(), c.dnsQueryTimeout(), c.cacheMemBytes(), c.cache(),
+      c.cacheDir(), c.cacheDiskBytes(), c.reverse(), c.admin()));
 
   @Test
   void thousandClientsDisconnectingMidResponseLeaveNothingBehind() throws Exception {

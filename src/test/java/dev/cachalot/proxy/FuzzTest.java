@@ -51,7 +51,8 @@ class FuzzTest {
   @RegisterExtension final TestOrigin origin = new TestOrigin();
   @RegisterExtension final TestProxy proxy = new TestProxy(c -> new ProxyConfig(c.listen(), c.connectPorts(),
       c.pseudonym(), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), c.originIdleTimeout(),
-      c.maxConnectionsPerOrigin(), c.ioThreads(), c.accessLog(), Duration.ofMillis(300), c.cacheMemBytes(), c.cache()),
+      c.maxConnectionsPerOrigin(), c.ioThreads(), c.accessLog(), Duration.ofMillis(300), c.cacheMemBytes(), c.cache(),
+      c.cacheDir(), c.cacheDiskBytes(), c.reverse(), c.admin()),
       s -> s.withHeaderReadTimeout(Duration.ofSeconds(1)));
 
   private List<String> corpus() {
