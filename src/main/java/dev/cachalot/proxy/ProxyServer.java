@@ -30,7 +30,9 @@ public final class ProxyServer implements AutoCloseable {
 
   private ProxyServer(ProxyConfig config, Observability observability, SecurityConfig security) {
     this.config = config;
-    this.group = transport.newGroup(config.ioThreads(), new DefaultThreadFactory("cachalot-io", true));
+    // One event loop per core (Netty's own default is two per core, which only adds switching).
+    int loops = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+    this.group = transport.newGroup(loops, new DefaultThreadFactory("cachalot-io", true));
     this.engine = new ProxyEngine(config, transport, group, observability, security);
   }
 

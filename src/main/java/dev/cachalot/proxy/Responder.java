@@ -10,8 +10,8 @@ import dev.cachalot.cache.ResponseHead;
 import dev.cachalot.cache.store.CachedResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -101,12 +100,9 @@ final class Responder {
     int code = status.code();
     long sent = payload.readableBytes();
     String contentType = headers.get(HttpHeaderNames.CONTENT_TYPE);
-    client.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, headers));
-    LastHttpContent last = payload.isReadable() ? new DefaultLastHttpContent(payload) : LastHttpContent.EMPTY_LAST_CONTENT;
-    if (!payload.isReadable()) {
-      payload.release();
-    }
-    client.write(last).addListener(f -> {
+    // Head and body in one message: one write and one flush per hit.
+    client.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, payload, headers,
+        EmptyHttpHeaders.INSTANCE)).addListener(f -> {
       client.logAccess(start, accessResult, code, sent, clientRequest, "HIER_NONE/-", contentType);
       client.exchangeDone(f.isSuccess() && keepAlive);
     });
