@@ -232,6 +232,7 @@ final class ForwardExchange implements OriginListener {
       return;
     }
     status = code;
+    target.rewriteSelfReferences(response.headers());
     engine.listener.originResponded(System.nanoTime() - originRequestNanos);
     if (Trace.on()) {
       Trace.event("origin response after {} ms: {}", Trace.millisSince(originRequestNanos), Trace.head(response));

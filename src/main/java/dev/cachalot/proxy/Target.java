@@ -1,5 +1,6 @@
 package dev.cachalot.proxy;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -69,6 +70,42 @@ record Target(String scheme, String host, int port, String pathAndQuery, String 
 
   OriginKey originKey() {
     return new OriginKey(host, port);
+  }
+
+  /**
+   * In reverse mode with the client's Host kept, an origin that names itself in Location or
+   * Content-Location (http://127.0.0.1:9000/x) is rewritten to the address the client used, as
+   * Apache's ProxyPassReverse does: the client can follow it, and invalidation (RFC 9111 §4.4)
+   * sees the same origin as the cache key.
+   */
+  void rewriteSelfReferences(HttpHeaders headers) {
+    if (hostField == null) {
+      return;
+    }
+    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    String originPrefix = "http://" + h + ":" + port;
+    String originDefault = port == 80 ? "http://" + h : null;
+    for (String name : new String[] {"Location", "Content-Location"}) {
+      String value = headers.get(name);
+      if (value == null) {
+        continue;
+      }
+      String rest = stripAuthority(value, originPrefix);
+      if (rest == null && originDefault != null) {
+        rest = stripAuthority(value, originDefault);
+      }
+      if (rest != null) {
+        headers.set(name, "http://" + hostField + rest);
+      }
+    }
+  }
+
+  private static String stripAuthority(String url, String prefix) {
+    if (url.regionMatches(true, 0, prefix, 0, prefix.length())
+        && (url.length() == prefix.length() || "/?#".indexOf(url.charAt(prefix.length())) >= 0)) {
+      return url.substring(prefix.length());
+    }
+    return null;
   }
 
   /** The URI the cache files this request under. */

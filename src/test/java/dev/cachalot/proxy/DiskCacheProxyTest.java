@@ -146,6 +146,24 @@ class DiskCacheProxyTest {
   }
 
   @Test
+  void reverseModePointsTheOriginsSelfReferencesAtTheClientsHostAndInvalidatesThem() {
+    page("/doc", "document");
+    origin.handle("/edit", r -> Response.ok("saved")
+        .header("Location", origin.url("/doc")).header("Content-Location", origin.url("/doc")));
+    start(c -> c.withReverse(ReverseRoutes.parse(List.of(origin.url("")), false)));
+    String getDoc = "GET /doc HTTP/1.1\r\nHost: www.example.test\r\n\r\n";
+    send(getDoc);
+    assertThat(send(getDoc).headers().get("Cache-Status")).contains("hit");
+
+    RawHttp.Response posted = send("POST /edit HTTP/1.1\r\nHost: www.example.test\r\nContent-Length: 1\r\n\r\nx");
+
+    assertThat(posted.headers().get("Location")).isEqualTo("http://www.example.test/doc");
+    assertThat(posted.headers().get("Content-Location")).isEqualTo("http://www.example.test/doc");
+    assertThat(send(getDoc).headers().get("Cache-Status")).doesNotContain("hit");
+    assertThat(origin.requests("/doc")).isEqualTo(2);
+  }
+
+  @Test
   void reverseModeRewritesHostAndRoutesByHost() {
     page("/h", "by host");
     start(c -> c.withReverse(ReverseRoutes.parse(List.of("app.test=" + origin.url("")), true)));
