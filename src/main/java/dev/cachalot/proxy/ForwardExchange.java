@@ -342,6 +342,7 @@ final class ForwardExchange implements OriginListener {
       if (staleConnection && !retried && bodylessRequest && isIdempotent()) {
         // The origin closed a kept-alive connection as we reused it (RFC 9112 §9.3.1): retry once, fresh.
         retried = true;
+        engine.pool.evictIdle(target.originKey(), loop);
         start();
         return;
       }

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -101,6 +102,24 @@ final class OriginPool {
   static boolean wasReused(Channel channel) {
     Slot slot = channel.attr(SLOT).get();
     return slot != null && slot.uses > 1;
+  }
+
+  /**
+   * Closes the idle connections to an origin on this loop: after one of them turned out closed by
+   * the origin, the others (released around the same time) are suspect too, and a retry must not
+   * pick one of them.
+   */
+  void evictIdle(OriginKey key, EventLoop loop) {
+    PerOrigin origin = origins.get(new LoopOrigin(loop, key));
+    if (origin == null) {
+      return;
+    }
+    List<Channel> suspects;
+    synchronized (origin) {
+      suspects = List.copyOf(origin.idle);
+      origin.idle.clear();
+    }
+    suspects.forEach(Channel::close);
   }
 
   /** Closes a connection that must not be reused (aborted, close-delimited, or in doubt). */
