@@ -8,7 +8,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +21,7 @@ public final class TcpSentenceServer implements AutoCloseable {
 
   private final InetSocketAddress bind;
   private final int maxLineBytes;
-  private EventLoopGroup group;
-  private Channel serverChannel;
+  private BoundService service;
 
   /** @param bind where to listen; port 0 picks a free port, reported by {@link #start()} */
   public TcpSentenceServer(InetSocketAddress bind, int maxLineBytes) {
@@ -36,11 +34,11 @@ public final class TcpSentenceServer implements AutoCloseable {
 
   /** Binds and starts serving; returns the address actually bound. */
   public synchronized InetSocketAddress start() {
-    if (group != null) {
+    if (service != null) {
       throw new IllegalStateException("already started");
     }
     Transport transport = Transport.best();
-    group = transport.newGroup(0, new DefaultThreadFactory("tcp-sentence"));
+    EventLoopGroup group = transport.newGroup(0, new DefaultThreadFactory("tcp-sentence"));
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -56,31 +54,15 @@ public final class TcpSentenceServer implements AutoCloseable {
                         .addLast(new TcpSentenceHandler(maxLineBytes));
                   }
                 });
-    try {
-      serverChannel = bootstrap.bind(bind).syncUninterruptibly().channel();
-    } catch (Exception e) {
-      close();
-      throw Failures.cannotBind("TCP", bind, e);
-    }
-    InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-    log.info("The TCP Server is ready to receive");
-    if (bind.getPort() == 0) {
-      log.info("Listening on {}", Failures.describe(bound));
-    } else {
-      log.debug("Listening on {} ({})", Failures.describe(bound), transport);
-    }
-    return bound;
+    service = BoundService.bind(bootstrap, group, bind, "TCP", transport, log);
+    return service.address();
   }
 
   @Override
   public synchronized void close() {
-    if (serverChannel != null) {
-      serverChannel.close().syncUninterruptibly();
-      serverChannel = null;
-    }
-    if (group != null) {
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-      group = null;
+    if (service != null) {
+      service.close();
+      service = null;
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.cachalot.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -13,7 +12,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +25,7 @@ public final class UdpSentenceServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpSentenceServer.class);
 
   private final InetSocketAddress bind;
-  private EventLoopGroup group;
-  private Channel channel;
+  private BoundService service;
 
   /** @param bind where to listen; port 0 picks a free port, reported by {@link #start()} */
   public UdpSentenceServer(InetSocketAddress bind) {
@@ -37,12 +34,12 @@ public final class UdpSentenceServer implements AutoCloseable {
 
   /** Binds and starts serving; returns the address actually bound. */
   public synchronized InetSocketAddress start() {
-    if (group != null) {
+    if (service != null) {
       throw new IllegalStateException("already started");
     }
     Transport transport = Transport.best();
     // One datagram channel is served by one event loop; more threads would sit idle.
-    group = transport.newGroup(1, new DefaultThreadFactory("udp-sentence"));
+    EventLoopGroup group = transport.newGroup(1, new DefaultThreadFactory("udp-sentence"));
     Bootstrap bootstrap =
         new Bootstrap()
             .group(group)
@@ -52,31 +49,15 @@ public final class UdpSentenceServer implements AutoCloseable {
             // Room for bursts from many clients at once before the kernel drops datagrams.
             .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
             .handler(new Handler());
-    try {
-      channel = bootstrap.bind(bind).syncUninterruptibly().channel();
-    } catch (Exception e) {
-      close();
-      throw Failures.cannotBind("UDP", bind, e);
-    }
-    InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
-    log.info("The UDP Server is ready to receive");
-    if (bind.getPort() == 0) {
-      log.info("Listening on {}", Failures.describe(bound));
-    } else {
-      log.debug("Listening on {} ({})", Failures.describe(bound), transport);
-    }
-    return bound;
+    service = BoundService.bind(bootstrap, group, bind, "UDP", transport, log);
+    return service.address();
   }
 
   @Override
   public synchronized void close() {
-    if (channel != null) {
-      channel.close().syncUninterruptibly();
-      channel = null;
-    }
-    if (group != null) {
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-      group = null;
+    if (service != null) {
+      service.close();
+      service = null;
     }
   }
 
