@@ -218,8 +218,11 @@ final class ForwardExchange implements OriginListener {
   private void onResponseHead(HttpResponse response) {
     if (response.decoderResult().isFailure()) {
       ReferenceCountUtil.release(response);
-      discardOrigin();
-      failBeforeResponse(new InvalidOriginResponse(response.decoderResult().cause()));
+      // On a reused connection, garbage usually means the previous response carried more bytes
+      // than its Content-Length said: the connection is poisoned, not this exchange.
+      if (!retryOnFreshConnection()) {
+        failBeforeResponse(new InvalidOriginResponse(response.decoderResult().cause()));
+      }
       return;
     }
     int code = response.status().code();
@@ -337,16 +340,9 @@ final class ForwardExchange implements OriginListener {
       return;
     }
     if (!responseStarted) {
-      boolean staleConnection = origin != null && OriginPool.wasReused(origin);
-      discardOrigin();
-      if (staleConnection && !retried && bodylessRequest && isIdempotent()) {
-        // The origin closed a kept-alive connection as we reused it (RFC 9112 §9.3.1): retry once, fresh.
-        retried = true;
-        engine.pool.evictIdle(target.originKey(), loop);
-        start();
-        return;
+      if (!retryOnFreshConnection()) {
+        failBeforeResponse(cause);
       }
-      failBeforeResponse(cause);
     } else {
       abort();
     }
@@ -368,6 +364,23 @@ final class ForwardExchange implements OriginListener {
       }
     }
     return -1;
+  }
+
+  /**
+   * Discards the origin connection and, when it was a reused one and the request can safely be
+   * sent again (idempotent, no body, not retried yet), starts over on a fresh connection: the
+   * origin may have closed the kept-alive connection as we reused it (RFC 9112 §9.3.1).
+   */
+  private boolean retryOnFreshConnection() {
+    boolean reused = origin != null && OriginPool.wasReused(origin);
+    discardOrigin();
+    if (!reused || retried || !bodylessRequest || !isIdempotent()) {
+      return false;
+    }
+    retried = true;
+    engine.pool.evictIdle(target.originKey(), loop);
+    start();
+    return true;
   }
 
   private boolean isIdempotent() {
@@ -418,6 +431,9 @@ final class ForwardExchange implements OriginListener {
     finished = true;
     cancelTimeout();
     discardOrigin();
+    if (Trace.on()) {
+      Trace.event("origin failed before a response: {} ({})", describe(cause), cause.toString());
+    }
     if (observer.onOriginUnreachable(cause)) {
       return;
     }
