@@ -9,10 +9,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +53,18 @@ public final class TieredStore implements Store {
 
   private final Thread reconciler;
 
+  /**
+   * Keys whose disk removal is queued on the writer: until it has run, the disk copy must not be
+   * read back (and promoted) by a lookup, or an invalidated or purged response would come back.
+   */
+  private final ConcurrentHashMap<CacheKey, AtomicInteger> removing = new ConcurrentHashMap<>();
+
   @Override
   public CompletableFuture<List<CachedResponse>> lookup(CacheKey key) {
     List<CachedResponse> inMemory = memory.variants(key);
+    if (removing.containsKey(key)) {
+      return CompletableFuture.completedFuture(inMemory);
+    }
     Set<String> onDisk = disk.variantNames(key);
     Set<String> missing = new HashSet<>(onDisk);
     for (CachedResponse e : inMemory) {
@@ -68,6 +79,11 @@ public final class TieredStore implements Store {
         List<CachedResponse> all = new ArrayList<>(inMemory);
         try {
           for (CachedResponse loaded : disk.read(key, missing, alloc)) {
+            if (removing.containsKey(key)) {
+              // Invalidated while we read it: neither promote nor serve it.
+              loaded.body().release();
+              continue;
+            }
             // Promoted: memory owns the body now. Should it not fit, memory drops it at once and the
             // hit path sees a released body, which it treats as a miss.
             memory.put(loaded);
@@ -107,21 +123,33 @@ public final class TieredStore implements Store {
   public int remove(CacheKey key) {
     int fromMemory = memory.remove(key);
     int onDisk = disk.variantNames(key).size();
-    try {
-      writer.execute(() -> disk.remove(key));
-    } catch (RejectedExecutionException closing) {
-      disk.remove(key);
-    }
+    removeFromDisk(key, () -> disk.remove(key));
     return Math.max(fromMemory, onDisk);
   }
 
   @Override
   public void remove(CachedResponse response) {
     memory.remove(response);
+    removeFromDisk(response.key(), () -> disk.remove(response.key(), response.variant()));
+  }
+
+  private void removeFromDisk(CacheKey key, Runnable removal) {
+    removing.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    Runnable done = () -> removing.computeIfPresent(key, (k, n) -> n.decrementAndGet() == 0 ? null : n);
     try {
-      writer.execute(() -> disk.remove(response.key(), response.variant()));
+      writer.execute(() -> {
+        try {
+          removal.run();
+        } finally {
+          done.run();
+        }
+      });
     } catch (RejectedExecutionException closing) {
-      // shutting down: the entry will be revalidated next time
+      try {
+        removal.run();
+      } finally {
+        done.run();
+      }
     }
   }
 
