@@ -85,6 +85,8 @@ public final class Fetcher {
       CompletableFuture<FetchResult> result = new CompletableFuture<>();
       ResponseHandler handler = new ResponseHandler(request, headOut, bodyOut, listener, result);
       int timeoutMillis = (int) Math.min(request.timeout().toMillis(), Integer.MAX_VALUE);
+      // Kept here, not looked up in the pipeline: a closed channel's pipeline is emptied.
+      WireCounter counter = WireTrace.on() ? new WireCounter() : null;
       Bootstrap bootstrap = new Bootstrap()
           .group(group)
           .channel(transport.socketChannel())
@@ -93,8 +95,8 @@ public final class Fetcher {
           .handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-              if (WireTrace.on()) {
-                ch.pipeline().addLast("wire", new WireCounter());
+              if (counter != null) {
+                ch.pipeline().addLast("wire", counter);
               }
               ch.pipeline().addLast("timeout", new ReadTimeoutHandler(timeoutMillis, TimeUnit.MILLISECONDS));
               if (request.raw()) {
@@ -138,7 +140,6 @@ public final class Fetcher {
         throw new UserFacingException("interrupted", 130, e);
       } finally {
         channel.close().awaitUninterruptibly();
-        WireCounter counter = (WireCounter) channel.pipeline().get("wire");
         if (counter != null) {
           WireTrace.event("TCP: closed {} -> proxy {} after {} ms: {} bytes sent, {} bytes received",
               WireTrace.address(channel.localAddress()), WireTrace.address(channel.remoteAddress()),
