@@ -27,11 +27,17 @@ server="cachalot-server-$id"
 vc="cc$id"; vs="cs$id"        # interface names: at most 15 characters
 client_ip=10.0.6.11; server_ip=10.0.6.12
 work="$(mktemp -d)"
-pids=()
 
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Everything still running in the two namespaces was started here: stop it by pid.
+  for ns in "$client" "$server"; do
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+  done
+  sleep 0.5
+  for ns in "$client" "$server"; do
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+  done
+  wait 2>/dev/null || true
   ip netns del "$client" 2>/dev/null || true   # deleting a namespace deletes its end of the veth, and so the pair
   ip netns del "$server" 2>/dev/null || true
   rm -rf "$work"
@@ -41,6 +47,12 @@ trap 'exit 130' INT TERM
 
 in_client() { ip netns exec "$client" "$@"; }
 in_server() { ip netns exec "$server" "$@"; }
+# in_bg PIDFILE NS-COMMAND...: runs in the background and writes the command's own pid to PIDFILE
+# (ip netns exec may fork, so $! is not always the command's pid).
+in_bg() {
+  local pidfile="$1"; shift
+  "$1" sh -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "${@:2}" &
+}
 
 ip netns add "$client"
 ip netns add "$server"
@@ -59,11 +71,11 @@ echo "== two hosts: client $client_ip ($client), server $server_ip ($server), ve
 # Starts a background command, remembers its pid, waits until its log shows $2.
 start() {
   local log="$1" ready="$2"; shift 2
-  "$@" >"$log" 2>&1 &
-  pids+=($!)
+  in_bg "$log.pid" "$@" >"$log" 2>&1
+  local launcher=$!
   for _ in $(seq 1 150); do
     grep -q "$ready" "$log" 2>/dev/null && return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || { cat "$log" >&2; fail "$* exited early"; }
+    kill -0 "$launcher" 2>/dev/null || { cat "$log" >&2; fail "$* exited early"; }
     sleep 0.1
   done
   cat "$log" >&2; fail "$* was not ready within 15 s"
@@ -72,11 +84,12 @@ start() {
 # capture NAME: starts tshark on the client's end of the veth; stop_capture ends it.
 capture() {
   cap="$work/$1.pcapng"
-  in_client tshark -i "$vc" -w "$cap" >"$work/$1.tshark.log" 2>&1 &
-  cap_pid=$!
+  cap_pidfile="$work/$1.tshark.pid"
+  in_bg "$cap_pidfile" in_client tshark -i "$vc" -w "$cap" >"$work/$1.tshark.log" 2>&1
+  cap_launcher=$!
   for _ in $(seq 1 100); do
     grep -q "Capturing on" "$work/$1.tshark.log" 2>/dev/null && return 0
-    kill -0 "$cap_pid" 2>/dev/null || { cat "$work/$1.tshark.log" >&2; fail "tshark could not capture on $vc"; }
+    kill -0 "$cap_launcher" 2>/dev/null || { cat "$work/$1.tshark.log" >&2; fail "tshark could not capture on $vc"; }
     sleep 0.1
   done
   fail "tshark did not start capturing within 10 s"
@@ -84,7 +97,8 @@ capture() {
 stop_capture() {
   sleep 0.5                       # the last packets reach the capture
   # TERM, not INT: a script's background jobs ignore SIGINT. tshark writes its file and exits on either.
-  kill -TERM "$cap_pid"; wait "$cap_pid" 2>/dev/null || true
+  kill -TERM "$(cat "$cap_pidfile")" 2>/dev/null || true
+  wait "$cap_launcher" 2>/dev/null || true
 }
 packets() { tshark -r "$cap" -Y "$1" -T fields -E separator=' ' "${@:2}" 2>/dev/null; }
 
@@ -133,7 +147,8 @@ print("origin ready", flush=True)
 http.server.HTTPServer((sys.argv[1], 8000), Page).serve_forever()
 PY
 start "$work/origin.log" "origin ready" in_server python3 "$work/origin.py" "$server_ip"
-start "$work/proxy.log" "proxy ready" in_client java -jar "$jar" proxy --listen 127.0.0.1:8888 --admin none
+start "$work/proxy.log" "proxy ready" in_client java -jar "$jar" proxy --listen 127.0.0.1:8888 --admin none \
+  --cache-dir "$work/cache"
 url="http://$server_ip:8000/page.html"
 capture miss
 in_client java -jar "$jar" fetch --proxy 127.0.0.1:8888 "$url" | grep -iE '^(HTTP/|cache-status|age)' | sed 's/^/   /'
