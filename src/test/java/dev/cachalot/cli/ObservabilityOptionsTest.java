@@ -73,4 +73,15 @@ class ObservabilityOptionsTest {
     assertThatThrownBy(() -> parse("--access-log-rotate", "size:1m", "--access-log-keep", "50").accessLogRotation())
         .isInstanceOf(UserFacingException.class).hasMessageContaining("--access-log-keep 50").hasMessageContaining("at most 20");
   }
+
+  @Test
+  void rotatingTheAccessLogNeedsAFile() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cli = Main.newCommandLine();
+    cli.setErr(new java.io.PrintWriter(err, true));
+    int exit = cli.execute("proxy", "--listen", "127.0.0.1:0", "--admin", "none", "--cache-dir", "none",
+        "--access-log-rotate", "daily");
+    assertThat(exit).isEqualTo(64);
+    assertThat(err.toString()).contains("--access-log-rotate needs --access-log FILE");
+  }
 }
