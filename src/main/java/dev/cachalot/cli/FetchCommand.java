@@ -40,6 +40,7 @@ final class FetchCommand implements Callable<Integer> {
   static final String PROMPT = "Input request: ";
 
   @Mixin LoggingOptions logging;
+  @Mixin TraceOptions trace;
   @Spec CommandSpec spec;
 
   @Parameters(arity = "0..1", paramLabel = "URL",
@@ -71,6 +72,7 @@ final class FetchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    trace.applyForClient();
     if (timeout.isNegative() || timeout.isZero()) {
       throw new UserFacingException("--timeout must be positive, got " + timeout, 64, null);
     }

@@ -6,6 +6,7 @@ import dev.cachalot.UserFacingException;
 import dev.cachalot.admin.AdminServer;
 import dev.cachalot.admin.ProxyMetrics;
 import dev.cachalot.proxy.AccessLogFormat;
+import dev.cachalot.proxy.AccessLogRotation;
 import dev.cachalot.proxy.Observability;
 import dev.cachalot.proxy.ProxyListener;
 import dev.cachalot.proxy.ProxyServer;
@@ -37,6 +38,16 @@ final class ObservabilityOptions {
       defaultValue = "squid")
   AccessLogFormat accessLogFormat;
 
+  @Option(names = "--access-log-rotate", paramLabel = "size:SIZE|daily", converter = Rotate.class,
+      description = "Rotate the --access-log file when it passes SIZE (size:100m; FILE.1 is the newest old file) "
+          + "or at midnight (daily; FILE.yyyy-MM-dd). Default: never.")
+  AccessLogRotation rotate;
+
+  @Option(names = "--access-log-keep", paramLabel = "N", defaultValue = "7",
+      description = "How many rotated access-log files to keep: files by size (at most 20), days when daily "
+          + "(default: ${DEFAULT-VALUE}).")
+  int accessLogKeep;
+
   @Spec(Spec.Target.MIXEE) CommandSpec mixee;
 
   private static final org.slf4j.Logger log = LoggerFactory.getLogger(ObservabilityOptions.class);
@@ -51,8 +62,26 @@ final class ObservabilityOptions {
     if (trace) {
       ((Logger) LoggerFactory.getLogger("cachalot.trace")).setLevel(Level.INFO);
     }
+    AccessLogRotation rotation = accessLogRotation();
     metrics = admin == null ? null : new ProxyMetrics();
-    return new Observability(metrics == null ? ProxyListener.NONE : metrics, accessLogFormat);
+    return new Observability(metrics == null ? ProxyListener.NONE : metrics, accessLogFormat, rotation);
+  }
+
+  /** The access log's rotation, checked: --access-log-keep within bounds. */
+  AccessLogRotation accessLogRotation() {
+    if (rotate == null) {
+      return AccessLogRotation.NONE;
+    }
+    try {
+      return new AccessLogRotation(rotate.kind(), rotate.maxBytes(), accessLogKeep);
+    } catch (IllegalArgumentException e) {
+      throw new UserFacingException("--access-log-keep " + accessLogKeep + ": " + e.getMessage(), 64, e);
+    }
+  }
+
+  /** Whether --access-log-rotate was given, which needs --access-log FILE. */
+  boolean rotates() {
+    return rotate != null;
   }
 
   /**
@@ -80,6 +109,24 @@ final class ObservabilityOptions {
     @Override
     public InetSocketAddress convert(String value) {
       return value.equalsIgnoreCase("none") ? null : HostPortConverter.parse(value, "127.0.0.1");
+    }
+  }
+
+  static final class Rotate implements ITypeConverter<AccessLogRotation> {
+    @Override
+    public AccessLogRotation convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      if (v.equals("daily")) {
+        return AccessLogRotation.daily(1);
+      }
+      if (v.startsWith("size:")) {
+        long bytes = new SizeConverter().convert(v.substring("size:".length()));
+        if (bytes < 1) {
+          throw new TypeConversionException("the size in '" + value + "' must be positive");
+        }
+        return AccessLogRotation.bySize(bytes, 1);
+      }
+      throw new TypeConversionException("expected size:SIZE (e.g. size:100m) or daily, got '" + value + "'");
     }
   }
 

@@ -135,6 +135,10 @@ final class ProxyCommand implements Callable<Integer> {
     ProxyConfig config = effectiveConfig();
     // Options outside ProxyConfig (admin, trace, access control) come from the file too.
     ProxyCommand options = configFile == null ? this : merged(ConfigFile.load(configFile, optionKeys()));
+    if (options.observability.rotates() && config.accessLog().isEmpty()) {
+      throw new UserFacingException("--access-log-rotate needs --access-log FILE: the access log on stdout "
+          + "does not rotate (pipe it to a rotating logger instead)", 64, null);
+    }
     try (ProxyServer server = ProxyServer.start(config, options.observability.observability(config.listen()),
         options.security.toConfig());
         AdminServer admin = options.observability.startAdmin(server)) {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 final class TcpClientCommand implements Callable<Integer> {
 
   @Mixin LoggingOptions logging;
+  @Mixin TraceOptions trace;
   @Mixin ClientOptions client;
   @Spec CommandSpec spec;
 
@@ -32,6 +33,7 @@ final class TcpClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    trace.applyForClient();
     if (retryFor.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--retry-for must not be negative");
     }

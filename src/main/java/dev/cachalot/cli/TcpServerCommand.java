@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 final class TcpServerCommand implements Callable<Integer> {
 
   @Mixin LoggingOptions logging;
+  @Mixin TraceOptions trace;
 
   @Option(names = "--bind", paramLabel = "ADDRESS", description = "Listen on this address only (default: all interfaces).")
   String bind;
@@ -26,6 +27,7 @@ final class TcpServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    trace.applyForServer();
     if (maxLine < 1) {
       throw new UserFacingException("--max-line must be at least 1, got " + maxLine, 64, null);
     }

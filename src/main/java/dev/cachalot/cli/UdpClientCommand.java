@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 final class UdpClientCommand implements Callable<Integer> {
 
   @Mixin LoggingOptions logging;
+  @Mixin TraceOptions trace;
   @Mixin ClientOptions client;
   @Spec CommandSpec spec;
 
@@ -32,6 +33,7 @@ final class UdpClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    trace.applyForClient();
     if (timeout.isNegative() || timeout.isZero()) {
       throw new ParameterException(spec.commandLine(), "--timeout must be positive");
     }

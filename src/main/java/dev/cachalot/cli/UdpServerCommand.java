@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 final class UdpServerCommand implements Callable<Integer> {
 
   @Mixin LoggingOptions logging;
+  @Mixin TraceOptions trace;
 
   @Option(names = "--bind", paramLabel = "ADDRESS", description = "Listen on this address only (default: all interfaces).")
   String bind;
@@ -22,6 +23,7 @@ final class UdpServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    trace.applyForServer();
     UdpSentenceServer server = new UdpSentenceServer(BindAddress.of(bind, port));
     server.start();
     UntilSignal.await(server);

@@ -1,6 +1,7 @@
 package dev.cachalot.fetch;
 
 import dev.cachalot.UserFacingException;
+import dev.cachalot.trace.WireTrace;
 import dev.cachalot.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -84,6 +85,8 @@ public final class Fetcher {
       CompletableFuture<FetchResult> result = new CompletableFuture<>();
       ResponseHandler handler = new ResponseHandler(request, headOut, bodyOut, listener, result);
       int timeoutMillis = (int) Math.min(request.timeout().toMillis(), Integer.MAX_VALUE);
+      // Kept here, not looked up in the pipeline: a closed channel's pipeline is emptied.
+      WireCounter counter = WireTrace.on() ? new WireCounter() : null;
       Bootstrap bootstrap = new Bootstrap()
           .group(group)
           .channel(transport.socketChannel())
@@ -92,6 +95,9 @@ public final class Fetcher {
           .handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+              if (counter != null) {
+                ch.pipeline().addLast("wire", counter);
+              }
               ch.pipeline().addLast("timeout", new ReadTimeoutHandler(timeoutMillis, TimeUnit.MILLISECONDS));
               if (request.raw()) {
                 ch.pipeline().addLast("raw", new RawTap(bodyOut, handler));
@@ -100,12 +106,27 @@ public final class Fetcher {
               ch.pipeline().addLast("response", handler);
             }
           });
+      long connectStart = System.nanoTime();
       ChannelFuture connect = bootstrap.connect(proxy).awaitUninterruptibly();
       if (!connect.isSuccess()) {
+        if (WireTrace.on()) {
+          WireTrace.event("TCP: connect to proxy {} failed after {} ms: {}", WireTrace.address(proxy),
+              WireTrace.millisSince(connectStart), connect.cause().getMessage());
+        }
         throw connectFailure(request.proxy(), request.timeout(), connect.cause());
       }
       Channel channel = connect.channel();
-      channel.writeAndFlush(httpRequest(request)).addListener(f -> {
+      if (WireTrace.on()) {
+        WireTrace.event("TCP: connected {} -> proxy {} in {} ms (SYN, SYN-ACK, ACK)",
+            WireTrace.address(channel.localAddress()), WireTrace.address(channel.remoteAddress()),
+            WireTrace.millisSince(connectStart));
+      }
+      FullHttpRequest http = httpRequest(request);
+      if (WireTrace.on()) {
+        WireTrace.event("HTTP: request head: {}", WireTrace.head(http));
+      }
+      handler.sentAt = System.nanoTime();
+      channel.writeAndFlush(http).addListener(f -> {
         if (!f.isSuccess()) {
           result.completeExceptionally(f.cause());
         }
@@ -119,6 +140,11 @@ public final class Fetcher {
         throw new UserFacingException("interrupted", 130, e);
       } finally {
         channel.close().awaitUninterruptibly();
+        if (counter != null) {
+          WireTrace.event("TCP: closed {} -> proxy {} after {} ms: {} bytes sent, {} bytes received",
+              WireTrace.address(channel.localAddress()), WireTrace.address(channel.remoteAddress()),
+              WireTrace.millisSince(connectStart), counter.sent, counter.received);
+        }
       }
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -127,7 +153,7 @@ public final class Fetcher {
 
   private static InetSocketAddress resolve(InetSocketAddress proxy) {
     try {
-      return new InetSocketAddress(InetAddress.getByName(proxy.getHostString()), proxy.getPort());
+      return new InetSocketAddress(WireTrace.resolve(proxy.getHostString()), proxy.getPort());
     } catch (UnknownHostException e) {
       throw new UserFacingException("unknown proxy host '" + proxy.getHostString()
           + "': the name does not resolve; check --proxy or http_proxy", NO_HOST, e);
@@ -199,6 +225,39 @@ public final class Fetcher {
     }
   }
 
+  /** Counts the bytes each way as they cross the socket, for the trace's closing line. */
+  private static final class WireCounter extends io.netty.channel.ChannelDuplexHandler {
+    volatile long sent;
+    volatile long received;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf buf) {
+        received += buf.readableBytes();
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+      if (msg instanceof ByteBuf buf) {
+        int n = buf.readableBytes();
+        io.netty.channel.ChannelPromise counted = promise.unvoid();
+        ctx.write(msg, counted);
+        counted.addListener(f -> {
+          if (f.isSuccess()) {
+            sent += n;
+            if (WireTrace.on()) {
+              WireTrace.event("TCP: sent {} bytes", n);
+            }
+          }
+        });
+        return;
+      }
+      ctx.write(msg, promise);
+    }
+  }
+
   /** Copies every received byte to the output before the codec sees it (--raw). */
   private static final class RawTap extends ChannelInboundHandlerAdapter {
     private final OutputStream out;
@@ -237,6 +296,7 @@ public final class Fetcher {
     private long rawBytes;
     private int status;
     private String reason;
+    volatile long sentAt;
 
     ResponseHandler(Request request, OutputStream headOut, OutputStream bodyOut, FetchListener listener,
         CompletableFuture<FetchResult> result) {
@@ -288,6 +348,9 @@ public final class Fetcher {
         throw new UserFacingException("the proxy sent an invalid response: "
             + response.decoderResult().cause().getMessage(), UNAVAILABLE, response.decoderResult().cause());
       }
+      if (WireTrace.on()) {
+        WireTrace.event("HTTP: response head after {} ms: {}", WireTrace.millisSince(sentAt), WireTrace.head(response));
+      }
       int code = response.status().code();
       if (code >= 100 && code < 200) {
         // An interim response: printed (as curl -i does), the final one follows.
@@ -338,6 +401,9 @@ public final class Fetcher {
       }
       if (content instanceof LastHttpContent) {
         bodyOut.flush();
+        if (WireTrace.on()) {
+          WireTrace.event("HTTP: response complete after {} ms: {} body bytes", WireTrace.millisSince(sentAt), bodyBytes);
+        }
         listener.finished(bodyBytes);
         result.complete(new FetchResult(status, reason, request.raw() ? rawBytes : bodyBytes));
       }

@@ -9,6 +9,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.rolling.TimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import java.nio.file.Path;
@@ -54,7 +59,10 @@ final class AccessLog implements AutoCloseable {
     encoder.start();
 
     OutputStreamAppender<ILoggingEvent> sink;
-    if (file.isPresent()) {
+    AccessLogRotation rotation = observability.accessLogRotation();
+    if (file.isPresent() && rotation.kind() != AccessLogRotation.Kind.NONE) {
+      sink = rolling(context, file.get().toString(), rotation);
+    } else if (file.isPresent()) {
       FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
       fileAppender.setFile(file.get().toString());
       fileAppender.setAppend(true);
@@ -82,6 +90,48 @@ final class AccessLog implements AutoCloseable {
     logger.setLevel(Level.INFO);
     logger.addAppender(async);
     return new AccessLog(logger, async, observability.listener(), observability.accessLogFormat());
+  }
+
+  /**
+   * A file appender that rolls {@code name} over to {@code name.1 .. name.keep} past a size, or to
+   * {@code name.yyyy-MM-dd} at midnight keeping {@code keep} days. The size is checked every
+   * {@value #SIZE_CHECK_MILLIS} ms, so a file may pass the limit by what is written in that time.
+   */
+  static final long SIZE_CHECK_MILLIS = 250;
+
+  private static RollingFileAppender<ILoggingEvent> rolling(LoggerContext context, String name,
+      AccessLogRotation rotation) {
+    RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+    appender.setContext(context);
+    appender.setFile(name);
+    appender.setAppend(true);
+    if (rotation.kind() == AccessLogRotation.Kind.SIZE) {
+      FixedWindowRollingPolicy policy = new FixedWindowRollingPolicy();
+      policy.setContext(context);
+      policy.setParent(appender);
+      policy.setFileNamePattern(name + ".%i");
+      policy.setMinIndex(1);
+      policy.setMaxIndex(rotation.keep());
+      policy.start();
+      SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+      trigger.setContext(context);
+      trigger.setMaxFileSize(new FileSize(rotation.maxBytes()));
+      // Logback's default looks at the size once a minute, long enough for a busy proxy to write far
+      // past the limit; a stat four times a second costs nothing on the access log's own thread.
+      trigger.setCheckIncrement(ch.qos.logback.core.util.Duration.buildByMilliseconds(SIZE_CHECK_MILLIS));
+      trigger.start();
+      appender.setRollingPolicy(policy);
+      appender.setTriggeringPolicy(trigger);
+    } else {
+      TimeBasedRollingPolicy<ILoggingEvent> policy = new TimeBasedRollingPolicy<>();
+      policy.setContext(context);
+      policy.setParent(appender);
+      policy.setFileNamePattern(name + ".%d{yyyy-MM-dd}");
+      policy.setMaxHistory(rotation.keep());
+      policy.start();
+      appender.setRollingPolicy(policy);
+    }
+    return appender;
   }
 
   /** As {@link #record(long, String, String, int, long, String, String, String, String)}, with the request's fields. */

@@ -11,7 +11,7 @@ final class Hosts {
 
   static InetAddress resolve(String host) {
     try {
-      return InetAddress.getByName(host);
+      return dev.cachalot.trace.WireTrace.resolve(host);
     } catch (UnknownHostException e) {
       throw Failures.unknownHost(host, e);
     }

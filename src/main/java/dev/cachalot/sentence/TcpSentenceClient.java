@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import dev.cachalot.trace.WireTrace;
 
 /**
  * One TCP connection to a sentence server; {@link #send} writes a line and waits for its reply.
@@ -53,19 +54,33 @@ public final class TcpSentenceClient implements SentenceClient {
     long deadline = System.nanoTime() + retryFor.toNanos();
     while (true) {
       Socket socket = new Socket();
+      long start = System.nanoTime();
       try {
         socket.connect(new InetSocketAddress(address, port), timeoutMillis);
+        if (WireTrace.on()) {
+          WireTrace.event("TCP: connected {} -> {} in {} ms (SYN, SYN-ACK, ACK)",
+              WireTrace.address(socket.getLocalSocketAddress()), WireTrace.address(socket.getRemoteSocketAddress()),
+              WireTrace.millisSince(start));
+        }
         socket.setSoTimeout(timeoutMillis);
         socket.setTcpNoDelay(true);
         return new TcpSentenceClient(host, port, socket);
       } catch (ConnectException e) {
         closeQuietly(socket);
+        if (WireTrace.on()) {
+          WireTrace.event("TCP: connection to {}:{} refused in {} ms (SYN answered by RST: nothing listens)",
+              address.getHostAddress(), port, WireTrace.millisSince(start));
+        }
         if (System.nanoTime() + RETRY_PAUSE.toNanos() > deadline) {
           throw Failures.noTcpServer(host, port, e);
         }
         pause();
       } catch (SocketTimeoutException e) {
         closeQuietly(socket);
+        if (WireTrace.on()) {
+          WireTrace.event("TCP: no SYN-ACK from {}:{} within {} ms", address.getHostAddress(), port,
+              WireTrace.millisSince(start));
+        }
         throw new UserFacingException(
             "no answer from " + host + ":" + port + " within " + Hosts.human(timeout)
                 + ": the host may be down or a firewall may drop the connection",
@@ -87,9 +102,20 @@ public final class TcpSentenceClient implements SentenceClient {
     }
     String reply;
     try {
-      out.write(Uppercase.encode(sentence + "\n"));
+      byte[] line = Uppercase.encode(sentence + "\n");
+      long start = System.nanoTime();
+      out.write(line);
       out.flush();
+      if (WireTrace.on()) {
+        WireTrace.event("TCP: sent {} bytes to {}: {}", line.length, WireTrace.address(socket.getRemoteSocketAddress()),
+            WireTrace.preview(sentence + "\n"));
+      }
       reply = in.readLine();
+      if (WireTrace.on() && reply != null) {
+        WireTrace.event("TCP: received {} bytes from {} after {} ms: {}", Uppercase.encode(reply + "\n").length,
+            WireTrace.address(socket.getRemoteSocketAddress()), WireTrace.millisSince(start),
+            WireTrace.preview(reply + "\n"));
+      }
     } catch (SocketTimeoutException e) {
       throw new UserFacingException(
           "no reply from " + host + ":" + port + " within " + socketTimeout(), Failures.UNAVAILABLE, e);
@@ -115,6 +141,10 @@ public final class TcpSentenceClient implements SentenceClient {
 
   @Override
   public void close() {
+    if (WireTrace.on() && !socket.isClosed()) {
+      WireTrace.event("TCP: closing {} -> {} (FIN)", WireTrace.address(socket.getLocalSocketAddress()),
+          WireTrace.address(socket.getRemoteSocketAddress()));
+    }
     closeQuietly(socket);
   }
 

@@ -10,6 +10,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import dev.cachalot.trace.WireTrace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,9 @@ final class TcpSentenceHandler extends SimpleChannelInboundHandler<ByteBuf> {
   private final int maxLineBytes;
   // Lines already buffered behind an oversized one must not be answered after its error line.
   private boolean refused;
+  private long openedNanos;
+  private long bytesIn;
+  private long bytesOut;
 
   TcpSentenceHandler(int maxLineBytes) {
     this.maxLineBytes = maxLineBytes;
@@ -31,6 +35,11 @@ final class TcpSentenceHandler extends SimpleChannelInboundHandler<ByteBuf> {
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     log.info("Connected with address {}", remote.getAddress().getHostAddress());
+    openedNanos = System.nanoTime();
+    if (WireTrace.on()) {
+      WireTrace.event("TCP: accepted {} -> {} (the kernel completed SYN, SYN-ACK, ACK before accept)",
+          WireTrace.address(remote), WireTrace.address(ctx.channel().localAddress()));
+    }
     super.channelActive(ctx);
   }
 
@@ -40,14 +49,37 @@ final class TcpSentenceHandler extends SimpleChannelInboundHandler<ByteBuf> {
       return;
     }
     log.info("Received data from socket connection");
+    long start = System.nanoTime();
+    // The decoder strips the line break; count it, it was on the wire.
+    int received = line.readableBytes() + 1;
+    bytesIn += received;
+    if (WireTrace.on()) {
+      WireTrace.event("TCP: received a line of {} bytes from {}", received, WireTrace.address(ctx.channel().remoteAddress()));
+    }
     String reply = Uppercase.of(Uppercase.decode(ByteBufUtil.getBytes(line))) + "\n";
-    ctx.writeAndFlush(Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8))
+    ByteBuf out = Unpooled.copiedBuffer(reply, StandardCharsets.UTF_8);
+    int sent = out.readableBytes();
+    ctx.writeAndFlush(out)
         .addListener(
             future -> {
               if (future.isSuccess()) {
+                bytesOut += sent;
+                if (WireTrace.on()) {
+                  WireTrace.event("TCP: sent {} bytes to {}, {} ms after the line arrived", sent,
+                      WireTrace.address(ctx.channel().remoteAddress()), WireTrace.millisSince(start));
+                }
                 log.info("Sent data to socket connection");
               }
             });
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (WireTrace.on()) {
+      WireTrace.event("TCP: connection from {} closed after {} ms ({} bytes in, {} bytes out)",
+          WireTrace.address(ctx.channel().remoteAddress()), WireTrace.millisSince(openedNanos), bytesIn, bytesOut);
+    }
+    super.channelInactive(ctx);
   }
 
   @Override

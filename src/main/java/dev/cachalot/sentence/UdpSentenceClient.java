@@ -11,6 +11,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Arrays;
+import dev.cachalot.trace.WireTrace;
 
 /**
  * Sends sentences as datagrams to one server. UDP may lose a datagram, so each send waits
@@ -51,6 +52,10 @@ public final class UdpSentenceClient implements SentenceClient {
       // and drops datagrams from anyone but the server.
       channel.connect(server);
       channel.configureBlocking(false);
+      if (WireTrace.on()) {
+        WireTrace.event("UDP: socket {} -> {}: no handshake — the first datagram is the first packet",
+            WireTrace.address(channel.getLocalAddress()), WireTrace.address(server));
+      }
       Selector selector = Selector.open();
       channel.register(selector, SelectionKey.OP_READ);
       return new UdpSentenceClient(host, server, timeout, attempts, channel, selector);
@@ -86,13 +91,30 @@ public final class UdpSentenceClient implements SentenceClient {
     try {
       discardLateReplies();
       for (int attempt = 1; attempt <= attempts; attempt++) {
+        long start = System.nanoTime();
         channel.write(ByteBuffer.wrap(request));
+        if (WireTrace.on()) {
+          WireTrace.event("UDP: sent datagram of {} bytes to {} (attempt {} of {}): {}", request.length,
+              WireTrace.address(channel.getRemoteAddress()), attempt, attempts, WireTrace.preview(sentence));
+        }
         byte[] reply = awaitReply();
         if (reply != null) {
-          return checked(Uppercase.decode(reply));
+          String text = Uppercase.decode(reply);
+          if (WireTrace.on()) {
+            WireTrace.event("UDP: received datagram of {} bytes from {}, round trip {} ms: {}", reply.length,
+                WireTrace.address(channel.getRemoteAddress()), WireTrace.millisSince(start), WireTrace.preview(text));
+          }
+          return checked(text);
+        }
+        if (WireTrace.on()) {
+          WireTrace.event("UDP: no reply within {} (attempt {} of {}){}", Hosts.human(timeout), attempt, attempts,
+              attempt < attempts ? "; sending again" : "; giving up");
         }
       }
     } catch (PortUnreachableException e) {
+      if (WireTrace.on()) {
+        WireTrace.event("UDP: ICMP port unreachable from {}:{}: nothing listens there", host, port);
+      }
       throw Failures.noUdpServer(host, port, e);
     } catch (IOException e) {
       throw new UserFacingException("UDP exchange with " + host + ":" + port + " failed: " + e.getMessage(), Failures.UNAVAILABLE, e);

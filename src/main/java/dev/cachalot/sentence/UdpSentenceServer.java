@@ -12,6 +12,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import dev.cachalot.trace.WireTrace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,11 @@ public final class UdpSentenceServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
       InetSocketAddress sender = packet.sender();
+      long start = System.nanoTime();
+      if (WireTrace.on()) {
+        WireTrace.event("UDP: received datagram of {} bytes from {} (no connection: each datagram stands alone)",
+            packet.content().readableBytes(), WireTrace.address(sender));
+      }
       log.info("Received data from socket connection with address {}", sender.getAddress().getHostAddress());
       byte[] reply = Uppercase.encode(Uppercase.of(Uppercase.decode(ByteBufUtil.getBytes(packet.content()))));
       if (reply.length > MAX_DATAGRAM) {
@@ -78,10 +84,15 @@ public final class UdpSentenceServer implements AutoCloseable {
         log.debug("Not answering an empty datagram from {}", sender);
         return;
       }
+      int length = reply.length;
       ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), sender))
           .addListener(
               future -> {
                 if (future.isSuccess()) {
+                  if (WireTrace.on()) {
+                    WireTrace.event("UDP: sent datagram of {} bytes to {}, {} ms after the request arrived", length,
+                        WireTrace.address(sender), WireTrace.millisSince(start));
+                  }
                   log.info("Sent data to socket connection");
                 } else {
                   log.warn("Could not reply to {}: {}", sender, future.cause().toString());

@@ -57,4 +57,31 @@ class ObservabilityOptionsTest {
     assertThatThrownBy(() -> samePort.observability(new InetSocketAddress("127.0.0.1", 8888)))
         .isInstanceOf(UserFacingException.class).hasMessageContaining("proxy's own port");
   }
+
+  @Test
+  void accessLogRotation() {
+    assertThat(parse().observability(new InetSocketAddress("127.0.0.1", 8888)).accessLogRotation())
+        .isEqualTo(dev.cachalot.proxy.AccessLogRotation.NONE);
+    assertThat(parse("--admin", "none", "--access-log-rotate", "size:100m").accessLogRotation())
+        .isEqualTo(dev.cachalot.proxy.AccessLogRotation.bySize(100L << 20, 7));
+    assertThat(parse("--admin", "none", "--access-log-rotate", "daily", "--access-log-keep", "30").accessLogRotation())
+        .isEqualTo(dev.cachalot.proxy.AccessLogRotation.daily(30));
+    assertThatThrownBy(() -> parse("--access-log-rotate", "weekly"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("expected size:SIZE");
+    assertThatThrownBy(() -> parse("--access-log-rotate", "size:lots"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("not a size");
+    assertThatThrownBy(() -> parse("--access-log-rotate", "size:1m", "--access-log-keep", "50").accessLogRotation())
+        .isInstanceOf(UserFacingException.class).hasMessageContaining("--access-log-keep 50").hasMessageContaining("at most 20");
+  }
+
+  @Test
+  void rotatingTheAccessLogNeedsAFile() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cli = Main.newCommandLine();
+    cli.setErr(new java.io.PrintWriter(err, true));
+    int exit = cli.execute("proxy", "--listen", "127.0.0.1:0", "--admin", "none", "--cache-dir", "none",
+        "--access-log-rotate", "daily");
+    assertThat(exit).isEqualTo(64);
+    assertThat(err.toString()).contains("--access-log-rotate needs --access-log FILE");
+  }
 }

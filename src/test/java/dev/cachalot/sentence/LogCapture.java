@@ -20,7 +20,12 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
   }
 
   public static LogCapture of(Class<?> loggerClass) {
-    Logger logger = (Logger) LoggerFactory.getLogger(loggerClass);
+    return of(loggerClass.getName());
+  }
+
+  /** Captures a logger by name, e.g. "cachalot.trace". */
+  public static LogCapture of(String loggerName) {
+    Logger logger = (Logger) LoggerFactory.getLogger(loggerName);
     LogCapture capture = new LogCapture(logger);
     capture.setContext(logger.getLoggerContext());
     capture.start();
