@@ -175,6 +175,13 @@ final class ProxyEngine {
         new TierSize("disk", s.diskEntries(), s.diskBytes()));
   }
 
+  /** The fill this instance led for {@code key} will not be shared: the fleet need not wait for it. */
+  void fleetNotShared(CacheKey key) {
+    if (shared != null) {
+      shared.redis().leaseNotShared(key);
+    }
+  }
+
   /** Whether the shared Redis tier is reachable; false without one. */
   boolean redisUp() {
     return shared != null && shared.redisUp();

@@ -164,12 +164,17 @@ public final class RedisStore implements AutoCloseable {
     if (now != lastUp) {
       lastUp = now;
       if (now) {
-        log.info("shared cache {} is up", uri.toString());
+        log.info("shared cache {} is up", redacted());
       } else {
         log.warn("shared cache {} is down: serving from the local cache and the origin until it is back",
-            uri.toString());
+            redacted());
       }
     }
+  }
+
+  /** The URI as configured, without a password. */
+  private String redacted() {
+    return settings.uri().replaceFirst("//[^@/]*@", "//");
   }
 
   private RedisAsyncCommands<String, byte[]> commands() {
@@ -185,6 +190,14 @@ public final class RedisStore implements AutoCloseable {
 
   /** Every variant of {@code key} stored in Redis; empty when none, or when Redis fails. Never exceptional. */
   public CompletableFuture<List<CachedResponse>> lookup(CacheKey key) {
+    return lookupOrFail(key).exceptionally(failure -> {
+      log.debug("shared lookup of {} failed: {}", key, failure.toString());
+      return List.of();
+    });
+  }
+
+  /** As {@link #lookup}, but completes exceptionally when Redis fails or times out. */
+  public CompletableFuture<List<CachedResponse>> lookupOrFail(CacheKey key) {
     RedisAsyncCommands<String, byte[]> redis = commands();
     if (redis == null) {
       return CompletableFuture.completedFuture(List.of());
@@ -218,10 +231,7 @@ public final class RedisStore implements AutoCloseable {
           });
         })
         .toCompletableFuture();
-    return result.exceptionally(failure -> {
-      log.debug("shared lookup of {} failed: {}", key, failure.toString());
-      return List.of();
-    });
+    return result;
   }
 
   /** One entry from its meta value; null when it is torn, expired or not this URI's. */
@@ -279,7 +289,11 @@ public final class RedisStore implements AutoCloseable {
     RedisAsyncCommands<String, byte[]> redis = commands();
     ByteBuf body = response.body();
     int length = body.readableBytes();
-    if (redis == null || length > settings.maxObjectBytes()) {
+    if (redis == null) {
+      return false;
+    }
+    if (length > settings.maxObjectBytes()) {
+      leaseNotShared(response.key()); // stays local: other instances need not wait for it
       return false;
     }
     long ttlMillis = ttl(response.meta(), config).toMillis();
@@ -407,7 +421,7 @@ public final class RedisStore implements AutoCloseable {
         .exceptionally(failure -> Lease.GO);
   }
 
-  /** Whether another instance still holds a fill lease on {@code key} (false when Redis fails). */
+  /** Whether another instance still holds a fill lease on {@code key}; exceptional when Redis fails. */
   public CompletableFuture<Boolean> leaseHeld(CacheKey key) {
     RedisAsyncCommands<String, byte[]> redis = commands();
     if (redis == null) {
@@ -415,8 +429,7 @@ public final class RedisStore implements AutoCloseable {
     }
     return redis.get(leaseKey(sha(key.value())))
         .thenApply(v -> v != null && !java.util.Arrays.equals(v, PASS))
-        .toCompletableFuture()
-        .exceptionally(failure -> false);
+        .toCompletableFuture();
   }
 
   /** The leader's fill was not shareable: waiting instances go to the origin at once. */
@@ -432,12 +445,6 @@ public final class RedisStore implements AutoCloseable {
     closed = true;
     connector.shutdownNow();
     try {
-      if (pubsub != null) {
-        pubsub.closeAsync();
-      }
-      if (connection != null) {
-        connection.closeAsync();
-      }
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       resources.shutdown(0, 2, TimeUnit.SECONDS);
     } catch (RuntimeException e) {

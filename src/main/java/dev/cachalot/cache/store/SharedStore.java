@@ -2,8 +2,10 @@ package dev.cachalot.cache.store;
 
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.CacheKey;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -38,19 +40,51 @@ public final class SharedStore implements Store {
       if (!found.isEmpty() || !redis.up()) {
         return CompletableFuture.completedFuture(found);
       }
-      return lookupShared(key);
+      return lookupShared(key).exceptionally(failure -> List.of());
     });
   }
 
-  /** Only the shared tier; what it finds is promoted into the local tiers. Never exceptional. */
+  /** Only the shared tier; what it finds is promoted into the local tiers. Exceptional when Redis fails. */
   public CompletableFuture<List<CachedResponse>> lookupShared(CacheKey key) {
-    return redis.lookup(key).thenApply(shared -> {
-      for (CachedResponse entry : shared) {
-        // The local tiers own the body from now on (as after a disk read).
-        local.put(entry);
+    // Concurrent lookups of one URI share one read and one promotion: two promotions of the same
+    // entry would replace (and release) the body the first one handed out.
+    CompletableFuture<List<CachedResponse>> mine = new CompletableFuture<>();
+    CompletableFuture<List<CachedResponse>> running = inFlight.putIfAbsent(key, mine);
+    if (running != null) {
+      return running;
+    }
+    readAndPromote(key).whenComplete((found, failure) -> {
+      inFlight.remove(key, mine);
+      if (failure != null) {
+        mine.completeExceptionally(failure);
+      } else {
+        mine.complete(found);
       }
-      return shared;
     });
+    return mine;
+  }
+
+  private final ConcurrentHashMap<CacheKey, CompletableFuture<List<CachedResponse>>> inFlight =
+      new ConcurrentHashMap<>();
+
+  private CompletableFuture<List<CachedResponse>> readAndPromote(CacheKey key) {
+    return redis.lookupOrFail(key).thenCompose(shared -> shared.isEmpty() ? CompletableFuture.completedFuture(shared)
+        : local.lookup(key).thenApply(held -> {
+          List<CachedResponse> result = new ArrayList<>();
+          for (CachedResponse entry : shared) {
+            CachedResponse same = held.stream().filter(h -> h.variant().equals(entry.variant())
+                && h.meta().responseTime().equals(entry.meta().responseTime())).findFirst().orElse(null);
+            if (same != null) {
+              entry.body().release(); // promoted already (several waiters found it at once)
+              result.add(same);
+            } else {
+              // The local tiers own the body from now on (as after a disk read).
+              local.put(entry);
+              result.add(entry);
+            }
+          }
+          return result;
+        }));
   }
 
   @Override
