@@ -100,7 +100,8 @@ public final class RedisStore implements AutoCloseable {
         .autoReconnect(true)
         // While disconnected, fail at once: the proxy then serves from its own tiers and the origin.
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+        .timeoutOptions(TimeoutOptions.builder().timeoutCommands().timeoutSource(new BodyAwareTimeout(
+            settings.commandTimeout(), bodyTimeout(settings.commandTimeout()))).build())
         .build());
     client.addListener(new RedisConnectionStateListener() {
       @Override
@@ -160,6 +161,9 @@ public final class RedisStore implements AutoCloseable {
   }
 
   private synchronized void stateMayHaveChanged() {
+    if (closed) {
+      return; // shutting down is not an outage
+    }
     boolean now = up();
     if (now != lastUp) {
       lastUp = now;
@@ -184,6 +188,45 @@ public final class RedisStore implements AutoCloseable {
 
   public long maxObjectBytes() {
     return settings.maxObjectBytes();
+  }
+
+  /** Moving a 1 MiB chunk takes longer than a small command: body chunks get their own, longer bound. */
+  static Duration bodyTimeout(Duration command) {
+    Duration scaled = command.multipliedBy(20);
+    return scaled.compareTo(Duration.ofSeconds(1)) > 0 ? scaled : Duration.ofSeconds(1);
+  }
+
+  /** The command timeout, or the body timeout for commands on body-chunk keys. */
+  private static final class BodyAwareTimeout extends TimeoutOptions.TimeoutSource {
+    private static final byte[] BODY = (PREFIX + "body:").getBytes(StandardCharsets.US_ASCII);
+    private final long command;
+    private final long body;
+
+    BodyAwareTimeout(Duration command, Duration body) {
+      this.command = command.toNanos();
+      this.body = body.toNanos();
+    }
+
+    @Override
+    public long getTimeout(io.lettuce.core.protocol.RedisCommand<?, ?, ?> c) {
+      var args = c.getArgs();
+      ByteBuffer key = args == null ? null : args.getFirstEncodedKey();
+      if (key != null && key.remaining() >= BODY.length) {
+        boolean isBody = true;
+        for (int i = 0; i < BODY.length && isBody; i++) {
+          isBody = key.get(key.position() + i) == BODY[i];
+        }
+        if (isBody) {
+          return body;
+        }
+      }
+      return command;
+    }
+
+    @Override
+    public TimeUnit getTimeUnit() {
+      return TimeUnit.NANOSECONDS;
+    }
   }
 
   // ---- reading ----
