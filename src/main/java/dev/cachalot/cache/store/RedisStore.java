@@ -81,7 +81,8 @@ public final class RedisStore implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cachalot-redis-connect", true));
   private volatile StatefulRedisConnection<String, byte[]> connection;
   private volatile StatefulRedisPubSubConnection<String, String> pubsub;
-  private volatile boolean lastUp;
+  /** Null until the first state is known, so that a Redis down at start is logged too. */
+  private Boolean lastUp;
   private volatile boolean closed;
 
   private RedisStore(RedisSettings settings, Consumer<CacheKey> onInvalidate) {
@@ -106,12 +107,16 @@ public final class RedisStore implements AutoCloseable {
     client.addListener(new RedisConnectionStateListener() {
       @Override
       public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> c, SocketAddress address) {
-        stateMayHaveChanged();
+        if (connection != null) { // the first connection is reported by connectOnce
+          stateMayHaveChanged();
+        }
       }
 
       @Override
       public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> c) {
-        stateMayHaveChanged();
+        if (connection != null) {
+          stateMayHaveChanged();
+        }
       }
     });
   }
@@ -123,6 +128,12 @@ public final class RedisStore implements AutoCloseable {
   public static RedisStore connect(RedisSettings settings, Consumer<CacheKey> onInvalidate) {
     RedisStore store = new RedisStore(settings, onInvalidate);
     store.connector.execute(store::connectOnce);
+    // Lettuce's listeners fire around, not after, a state change: a periodic look keeps the log honest.
+    store.connector.scheduleWithFixedDelay(() -> {
+      if (store.connection != null) {
+        store.stateMayHaveChanged();
+      }
+    }, 1, 1, TimeUnit.SECONDS);
     return store;
   }
 
@@ -142,7 +153,7 @@ public final class RedisStore implements AutoCloseable {
             received(message);
           }
         });
-        ps.async().subscribe(CHANNEL);
+        ps.sync().subscribe(CHANNEL); // on the connector thread: up() only once invalidations arrive
         pubsub = ps;
       }
       stateMayHaveChanged();
@@ -157,7 +168,8 @@ public final class RedisStore implements AutoCloseable {
   /** Whether the shared tier is reachable now (admin metrics read this). */
   public boolean up() {
     StatefulRedisConnection<String, byte[]> c = connection;
-    return c != null && c.isOpen();
+    StatefulRedisPubSubConnection<String, String> ps = pubsub;
+    return c != null && c.isOpen() && ps != null && ps.isOpen();
   }
 
   private synchronized void stateMayHaveChanged() {
@@ -165,7 +177,7 @@ public final class RedisStore implements AutoCloseable {
       return; // shutting down is not an outage
     }
     boolean now = up();
-    if (now != lastUp) {
+    if (lastUp == null || now != lastUp) {
       lastUp = now;
       if (now) {
         log.info("shared cache {} is up", redacted());
