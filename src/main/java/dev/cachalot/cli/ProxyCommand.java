@@ -2,6 +2,7 @@ package dev.cachalot.cli;
 
 import dev.cachalot.admin.AdminServer;
 import dev.cachalot.cache.CacheConfig;
+import dev.cachalot.cache.store.RedisSettings;
 import dev.cachalot.proxy.ProxyConfig;
 import dev.cachalot.proxy.ProxyServer;
 import dev.cachalot.proxy.ReverseRoutes;
@@ -105,6 +106,16 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--cache-disk", paramLabel = "SIZE", converter = SizeConverter.class,
       description = "Bound of the cache directory (default: ${DEFAULT-VALUE}).", defaultValue = "1g")
   long cacheDisk;
+
+  @Option(names = "--cache-store", paramLabel = "URI",
+      description = "Share the cache with a fleet of proxies through Redis, behind the local tiers: "
+          + "redis://[:PASSWORD@]HOST:PORT[/DB], rediss://... (TLS) or redis-sentinel://HOST:PORT[,HOST:PORT]#MASTER; "
+          + "the password may also come from $CACHALOT_REDIS_PASSWORD. See docs/fleet.md.")
+  String cacheStore;
+
+  @Option(names = "--redis-max-object", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Larger bodies stay in the local tiers only (default: ${DEFAULT-VALUE}).", defaultValue = "16m")
+  long redisMaxObject;
 
   @Option(names = "--reverse", paramLabel = "[HOST=]URL",
       description = "Reverse-proxy (accelerator) mode: send origin-form requests (GET /path) to URL, "
@@ -233,6 +244,8 @@ final class ProxyCommand implements Callable<Integer> {
             .withStoreSetCookie(shareSetCookie)
             .withRules(rules))
         .withCacheDir(CacheDirs.resolve(cacheDir), cacheDisk)
+        .withRedis(Optional.ofNullable(cacheStore).filter(u -> !u.isBlank())
+            .map(u -> RedisSettings.of(u.strip()).withMaxObjectBytes(redisMaxObject)))
         .withReverse(ReverseRoutes.parse(reverse, reverseHostRewrite));
   }
 

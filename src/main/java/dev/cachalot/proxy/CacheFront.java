@@ -9,6 +9,7 @@ import dev.cachalot.cache.RequestHead;
 import dev.cachalot.cache.ResponseHead;
 import dev.cachalot.cache.Vary;
 import dev.cachalot.cache.store.CachedResponse;
+import dev.cachalot.cache.store.RedisStore;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -58,16 +59,17 @@ final class CacheFront {
     }
     CompletableFuture<List<CachedResponse>> stored = engine.store.lookup(key);
     if (stored.isDone()) {
-      decide(client, engine, clientRequest, request, key, target, start, exchanges, stored.join());
+      decide(client, engine, clientRequest, request, key, target, start, exchanges, stored.join(), false);
     } else {
       // Read from disk by a store thread: continue on this connection's event loop.
       stored.whenComplete((variants, failure) -> client.loop().execute(() -> decide(client, engine, clientRequest,
-          request, key, target, start, exchanges, variants == null ? List.of() : variants)));
+          request, key, target, start, exchanges, variants == null ? List.of() : variants, false)));
     }
   }
 
   private static void decide(ClientSide client, ProxyEngine engine, HttpRequest clientRequest, RequestHead request,
-      CacheKey key, Target target, long start, ExchangeStarter exchanges, List<CachedResponse> stored) {
+      CacheKey key, Target target, long start, ExchangeStarter exchanges, List<CachedResponse> stored,
+      boolean fleetChecked) {
     Instant now = engine.clock.instant();
     Optional<CachedResponse> selected = stored.stream()
         .filter(entry -> Vary.matches(entry.meta(), request))
@@ -84,7 +86,7 @@ final class CacheFront {
         status = decision.rule().isPresent() ? status.withDetail(decision.rule().get().detail()) : status;
         String result = decision.kind() == Decision.Kind.FRESH ? "TCP_MEM_HIT" : "TCP_STALE_HIT";
         if (!Responder.serve(client, engine, clientRequest, request, selected.get(), status, result, start)) {
-          miss(client, engine, clientRequest, request, key, start, exchanges, CacheStatus.Fwd.MISS);
+          miss(client, engine, clientRequest, request, key, target, start, exchanges, CacheStatus.Fwd.MISS, true);
         }
       }
       case STALE_WHILE_REVALIDATE -> {
@@ -93,7 +95,7 @@ final class CacheFront {
         if (Responder.serve(client, engine, clientRequest, request, selected.get(), status, "TCP_STALE_HIT", start)) {
           revalidateInBackground(engine, clientRequest, request, key, target, selected.get(), decision);
         } else {
-          miss(client, engine, clientRequest, request, key, start, exchanges, CacheStatus.Fwd.MISS);
+          miss(client, engine, clientRequest, request, key, target, start, exchanges, CacheStatus.Fwd.MISS, true);
         }
       }
       case VALIDATE -> {
@@ -103,8 +105,8 @@ final class CacheFront {
         exchanges.start(new StoringObserver(engine, client, clientRequest, request, null, selected.get(), fwd, start),
             conditional);
       }
-      case MISS -> miss(client, engine, clientRequest, request, key, start, exchanges,
-          selected.isEmpty() && !stored.isEmpty() ? CacheStatus.Fwd.VARY_MISS : CacheStatus.Fwd.URI_MISS);
+      case MISS -> miss(client, engine, clientRequest, request, key, target, start, exchanges,
+          selected.isEmpty() && !stored.isEmpty() ? CacheStatus.Fwd.VARY_MISS : CacheStatus.Fwd.URI_MISS, fleetChecked);
       case GATEWAY_TIMEOUT -> {
         var response = ErrorResponses.of(client.alloc(), HttpResponseStatus.GATEWAY_TIMEOUT,
             "only-if-cached: no stored response for " + request.uri(), engine.config.pseudonym());
@@ -123,7 +125,7 @@ final class CacheFront {
    * ranges and conditional requests go to the origin on their own.
    */
   private static void miss(ClientSide client, ProxyEngine engine, HttpRequest clientRequest, RequestHead request,
-      CacheKey key, long start, ExchangeStarter exchanges, CacheStatus.Fwd fwd) {
+      CacheKey key, Target target, long start, ExchangeStarter exchanges, CacheStatus.Fwd fwd, boolean fleetChecked) {
     boolean collapsible = HttpMethod.GET.equals(clientRequest.method())
         && !clientRequest.headers().contains(HttpHeaderNames.RANGE)
         && !clientRequest.headers().contains(HttpHeaderNames.IF_NONE_MATCH)
@@ -132,6 +134,53 @@ final class CacheFront {
       exchanges.start(new StoringObserver(engine, client, clientRequest, request, null, null, fwd, start), null);
       return;
     }
+    if (!fleetChecked && engine.shared != null && engine.shared.redisUp() && !engine.fills.containsKey(key)) {
+      // Fleet-wide collapsing: one instance holds the fill lease; the others wait for its entry.
+      engine.shared.redis().lease(key).whenComplete((lease, failure) -> client.loop().execute(() -> {
+        if (lease == RedisStore.Lease.HELD) {
+          long deadline = System.nanoTime() + FLEET_WAIT.toNanos();
+          awaitFleetFill(client, engine, clientRequest, request, key, target, start, exchanges, fwd, deadline);
+        } else {
+          collapse(client, engine, clientRequest, request, key, start, exchanges, fwd);
+        }
+      }));
+      return;
+    }
+    collapse(client, engine, clientRequest, request, key, start, exchanges, fwd);
+  }
+
+  /** How long a miss waits for another instance's fill before asking the origin itself. */
+  static final java.time.Duration FLEET_WAIT = java.time.Duration.ofSeconds(2);
+  static final long FLEET_POLL_MILLIS = 50;
+
+  /**
+   * Polls the shared tier, off the event loop (Lettuce futures, then an event-loop timer), until the
+   * lease holder's entry appears, the lease is gone (its fill was not shareable, or its holder died),
+   * or the wait is over; then serves the entry or goes to the origin.
+   */
+  private static void awaitFleetFill(ClientSide client, ProxyEngine engine, HttpRequest clientRequest,
+      RequestHead request, CacheKey key, Target target, long start, ExchangeStarter exchanges, CacheStatus.Fwd fwd,
+      long deadline) {
+    engine.shared.redis().leaseHeld(key).thenCompose(held -> engine.shared.lookupShared(key)
+            .thenApply(found -> java.util.Map.entry(held, found)))
+        .whenComplete((result, failure) -> client.loop().execute(() -> {
+          // A failed or timed-out poll (Redis busy) proves nothing: poll again until the deadline.
+          List<CachedResponse> found = result == null ? List.of() : result.getValue();
+          boolean held = result == null || result.getKey();
+          if (!found.isEmpty()) {
+            decide(client, engine, clientRequest, request, key, target, start, exchanges, found, true);
+          } else if (!held || System.nanoTime() >= deadline || !engine.shared.redisUp()) {
+            collapse(client, engine, clientRequest, request, key, start, exchanges, fwd);
+          } else {
+            client.loop().schedule(() -> awaitFleetFill(client, engine, clientRequest, request, key, target, start,
+                exchanges, fwd, deadline), FLEET_POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+          }
+        }));
+  }
+
+  /** Joins this instance's fill under way for the URI, or leads a new one. */
+  private static void collapse(ClientSide client, ProxyEngine engine, HttpRequest clientRequest, RequestHead request,
+      CacheKey key, long start, ExchangeStarter exchanges, CacheStatus.Fwd fwd) {
     CacheFill mine = new CacheFill(key);
     CacheFill leader = engine.fills.putIfAbsent(key, mine);
     if (leader != null) {

@@ -1,6 +1,7 @@
 package dev.cachalot.proxy;
 
 import dev.cachalot.cache.CacheConfig;
+import dev.cachalot.cache.store.RedisSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,8 @@ public record ProxyConfig(
     Optional<Path> cacheDir,
     long cacheDiskBytes,
     ReverseRoutes reverse,
-    AdminAccess admin) {
+    AdminAccess admin,
+    Optional<RedisSettings> redis) {
 
   public static final int DEFAULT_PORT = 8888;
   public static final long DEFAULT_CACHE_DISK_BYTES = 1L << 30;
@@ -56,6 +58,17 @@ public record ProxyConfig(
     requireThat(cacheDiskBytes > 0, "--cache-disk must be positive, got " + cacheDiskBytes + " bytes");
     Objects.requireNonNull(reverse, "reverse");
     Objects.requireNonNull(admin, "admin");
+    redis = Objects.requireNonNull(redis, "redis");
+  }
+
+  /** Without a shared Redis tier. */
+  public ProxyConfig(InetSocketAddress listen, Set<Integer> connectPorts, String pseudonym, Duration connectTimeout,
+      Duration firstByteTimeout, Duration clientIdleTimeout, Duration originIdleTimeout, int maxConnectionsPerOrigin,
+      int ioThreads, Optional<Path> accessLog, Duration dnsQueryTimeout, long cacheMemBytes, CacheConfig cache,
+      Optional<Path> cacheDir, long cacheDiskBytes, ReverseRoutes reverse, AdminAccess admin) {
+    this(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout, originIdleTimeout,
+        maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir, cacheDiskBytes,
+        reverse, admin, Optional.empty());
   }
 
   /** Safe defaults: loopback only, CONNECT to 443 only, every timeout on. */
@@ -78,64 +91,72 @@ public record ProxyConfig(
         Optional.empty(),
         DEFAULT_CACHE_DISK_BYTES,
         ReverseRoutes.NONE,
-        AdminAccess.LOOPBACK);
+        AdminAccess.LOOPBACK,
+        Optional.empty());
   }
 
   public ProxyConfig withListen(InetSocketAddress address) {
     return new ProxyConfig(address, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
         originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
-        cacheDiskBytes, reverse, admin);
+        cacheDiskBytes, reverse, admin, redis);
   }
 
   public ProxyConfig withConnectPorts(Set<Integer> ports) {
     return new ProxyConfig(listen, ports, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
         originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
-        cacheDiskBytes, reverse, admin);
+        cacheDiskBytes, reverse, admin, redis);
   }
 
   public ProxyConfig withTimeouts(Duration connect, Duration firstByte) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connect, firstByte, clientIdleTimeout,
         originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
-        cacheDiskBytes, reverse, admin);
+        cacheDiskBytes, reverse, admin, redis);
   }
 
   public ProxyConfig withAccessLog(Optional<Path> file) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
         originIdleTimeout, maxConnectionsPerOrigin, ioThreads, file, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
-        cacheDiskBytes, reverse, admin);
+        cacheDiskBytes, reverse, admin, redis);
   }
 
   public ProxyConfig withCache(long memBytes, CacheConfig rules) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
         originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, memBytes, rules, cacheDir,
-        cacheDiskBytes, reverse, admin);
+        cacheDiskBytes, reverse, admin, redis);
   }
 
   public ProxyConfig withDnsQueryTimeout(Duration timeout) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
         originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, timeout, cacheMemBytes, cache, cacheDir,
-        cacheDiskBytes, reverse, admin);
+        cacheDiskBytes, reverse, admin, redis);
   }
 
   /** Keeps the cache in {@code dir} (bounded by {@code diskBytes}) behind the memory tier; empty for memory only. */
   public ProxyConfig withCacheDir(Optional<Path> dir, long diskBytes) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
         originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, dir,
-        diskBytes, reverse, admin);
+        diskBytes, reverse, admin, redis);
   }
 
   /** Reverse-proxy (accelerator) mode: origin-form requests go to these origins. */
   public ProxyConfig withReverse(ReverseRoutes routes) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
         originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
-        cacheDiskBytes, routes, admin);
+        cacheDiskBytes, routes, admin, redis);
   }
 
   /** Who may send management requests (PURGE). */
   public ProxyConfig withAdmin(AdminAccess access) {
     return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
         originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
-        cacheDiskBytes, reverse, access);
+        cacheDiskBytes, reverse, access, redis);
+  }
+
+  /** Shares the cache with a fleet through Redis (behind the local tiers); empty for none. */
+  public ProxyConfig withRedis(Optional<RedisSettings> settings) {
+    return new ProxyConfig(listen, connectPorts, pseudonym, connectTimeout, firstByteTimeout, clientIdleTimeout,
+        originIdleTimeout, maxConnectionsPerOrigin, ioThreads, accessLog, dnsQueryTimeout, cacheMemBytes, cache, cacheDir,
+        cacheDiskBytes, reverse, admin, settings);
   }
 
   private static void requirePositive(Duration d, String what) {

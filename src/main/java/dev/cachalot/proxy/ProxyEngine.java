@@ -5,6 +5,7 @@ import dev.cachalot.cache.CacheKey;
 import dev.cachalot.UserFacingException;
 import dev.cachalot.cache.store.DiskStore;
 import dev.cachalot.cache.store.MemoryStore;
+import dev.cachalot.cache.store.SharedStore;
 import dev.cachalot.cache.store.Store;
 import dev.cachalot.cache.store.TieredStore;
 import dev.cachalot.transport.Transport;
@@ -45,6 +46,8 @@ final class ProxyEngine {
   final AccessLog accessLog;
   final ProxyListener listener;
   final Store store;
+  /** The fleet's shared tier in front of {@link #store}'s local ones; null without Redis. */
+  final SharedStore shared;
   /** Replaced as a whole on reload (rules, heuristic, Set-Cookie sharing); each read sees one consistent value. */
   volatile CacheConfig cacheConfig;
   final String cacheName = "Cachalot";
@@ -78,8 +81,10 @@ final class ProxyEngine {
     this.limits = new ConnectionLimits(security.maxConnections(), security.maxConnectionsPerClient());
     this.transport = transport;
     this.group = group;
-    this.store = openStore(config);
     this.cacheConfig = config.cache();
+    Store local = openStore(config);
+    this.shared = config.redis().map(r -> new SharedStore(local, r, () -> cacheConfig)).orElse(null);
+    this.store = shared != null ? shared : local;
     // Every origin and tunnel address passes the SSRF/loop guard after resolution.
     this.resolver = new DestinationGuard(new DnsAddressResolverGroup(new DnsNameResolverBuilder()
         .datagramChannelType((Class<? extends DatagramChannel>) transport.datagramChannel())
@@ -168,6 +173,18 @@ final class ProxyEngine {
     }
     return java.util.List.of(new TierSize("memory", s.memoryEntries(), s.memoryBytes()),
         new TierSize("disk", s.diskEntries(), s.diskBytes()));
+  }
+
+  /** The fill this instance led for {@code key} will not be shared: the fleet need not wait for it. */
+  void fleetNotShared(CacheKey key) {
+    if (shared != null) {
+      shared.redis().leaseNotShared(key);
+    }
+  }
+
+  /** Whether the shared Redis tier is reachable; false without one. */
+  boolean redisUp() {
+    return shared != null && shared.redisUp();
   }
 
   /** Closes client connections that are between requests; returns how many connections remain. */

@@ -117,6 +117,11 @@ public final class ProxyServer implements AutoCloseable {
     return engine.tiers();
   }
 
+  /** Whether the fleet's shared Redis tier is reachable now (false when none is configured). */
+  public boolean redisUp() {
+    return engine.redisUp();
+  }
+
   public Transport transport() {
     return transport;
   }

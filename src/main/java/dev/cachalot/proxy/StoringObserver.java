@@ -99,6 +99,7 @@ final class StoringObserver implements ExchangeObserver {
       if (fill != null) {
         fill.notShared();
         engine.fills.remove(fill.key, fill);
+        engine.fleetNotShared(fill.key);
       }
       if (validating != null && status < 500) {
         engine.store.remove(validating);
@@ -179,6 +180,7 @@ final class StoringObserver implements ExchangeObserver {
     if (fill != null) {
       fill.notShared();
       engine.fills.remove(fill.key, fill);
+      engine.fleetNotShared(fill.key);
     }
   }
 
@@ -187,6 +189,7 @@ final class StoringObserver implements ExchangeObserver {
     if (fill != null) {
       fill.notShared();
       engine.fills.remove(fill.key, fill);
+      engine.fleetNotShared(fill.key);
     }
     if (validating != null && CachePolicy.mayServeStaleOnError(validating.meta(), request, engine.clock.instant(),
         engine.cacheConfig, CachePolicy.OriginFailure.UNREACHABLE)) {

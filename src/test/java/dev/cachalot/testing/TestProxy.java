@@ -60,6 +60,11 @@ public final class TestProxy implements AutoCloseable, BeforeEachCallback, After
     return "127.0.0.1:" + port();
   }
 
+  /** Whether the shared Redis tier is reachable (false without one). */
+  public boolean redisUp() {
+    return server.redisUp();
+  }
+
   /** Client connections the proxy has open now. */
   public int openClientConnections() {
     return server.openClientConnections();

@@ -32,11 +32,13 @@ public record CachedResponse(CacheKey key, String variant, StoredResponse meta, 
    * evicted (and its body released) between lookup and use.
    */
   public Optional<ByteBuf> retainBody() {
+    // Retain first, then duplicate: a duplicate of a body released meanwhile would be unusable.
     try {
-      return Optional.of(body.retainedDuplicate());
+      body.retain();
     } catch (IllegalReferenceCountException evicted) {
       return Optional.empty();
     }
+    return Optional.of(body.duplicate());
   }
 
   /** The same body with updated metadata, as after a 304 (RFC 9111 §4.3.4); the body gains one owner. */

@@ -1,0 +1,119 @@
+package dev.cachalot.cache.store;
+
+import dev.cachalot.cache.CacheConfig;
+import dev.cachalot.cache.CacheKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The local tiers (memory, or memory in front of disk) in front of the fleet's shared Redis tier.
+ * A lookup that finds nothing locally asks Redis and promotes what it finds into the local tiers;
+ * a put goes to both; a removal deletes the shared entry and tells every other instance (pub/sub)
+ * to drop its local copy. When Redis is down or slow this is just the local store.
+ */
+public final class SharedStore implements Store {
+
+  private final Store local;
+  private final RedisStore redis;
+  private final Supplier<CacheConfig> config;
+
+  public SharedStore(Store local, RedisSettings settings, Supplier<CacheConfig> config) {
+    this.local = local;
+    this.config = config;
+    this.redis = RedisStore.connect(settings, local::remove);
+  }
+
+  public RedisStore redis() {
+    return redis;
+  }
+
+  public boolean redisUp() {
+    return redis.up();
+  }
+
+  @Override
+  public CompletableFuture<List<CachedResponse>> lookup(CacheKey key) {
+    return local.lookup(key).thenCompose(found -> {
+      if (!found.isEmpty() || !redis.up()) {
+        return CompletableFuture.completedFuture(found);
+      }
+      return lookupShared(key).exceptionally(failure -> List.of());
+    });
+  }
+
+  /** Only the shared tier; what it finds is promoted into the local tiers. Exceptional when Redis fails. */
+  public CompletableFuture<List<CachedResponse>> lookupShared(CacheKey key) {
+    // Concurrent lookups of one URI share one read and one promotion: two promotions of the same
+    // entry would replace (and release) the body the first one handed out.
+    CompletableFuture<List<CachedResponse>> mine = new CompletableFuture<>();
+    CompletableFuture<List<CachedResponse>> running = inFlight.putIfAbsent(key, mine);
+    if (running != null) {
+      return running;
+    }
+    readAndPromote(key).whenComplete((found, failure) -> {
+      inFlight.remove(key, mine);
+      if (failure != null) {
+        mine.completeExceptionally(failure);
+      } else {
+        mine.complete(found);
+      }
+    });
+    return mine;
+  }
+
+  private final ConcurrentHashMap<CacheKey, CompletableFuture<List<CachedResponse>>> inFlight =
+      new ConcurrentHashMap<>();
+
+  private CompletableFuture<List<CachedResponse>> readAndPromote(CacheKey key) {
+    return redis.lookupOrFail(key).thenCompose(shared -> shared.isEmpty() ? CompletableFuture.completedFuture(shared)
+        : local.lookup(key).thenApply(held -> {
+          List<CachedResponse> result = new ArrayList<>();
+          for (CachedResponse entry : shared) {
+            CachedResponse same = held.stream().filter(h -> h.variant().equals(entry.variant())
+                && h.meta().responseTime().equals(entry.meta().responseTime())).findFirst().orElse(null);
+            if (same != null) {
+              entry.body().release(); // promoted already (several waiters found it at once)
+              result.add(same);
+            } else {
+              // The local tiers own the body from now on (as after a disk read).
+              local.put(entry);
+              result.add(entry);
+            }
+          }
+          return result;
+        }));
+  }
+
+  @Override
+  public void put(CachedResponse response) {
+    redis.put(response, config.get()); // copies the body before the local tier may evict it
+    local.put(response);
+  }
+
+  @Override
+  public int remove(CacheKey key) {
+    int removed = local.remove(key);
+    redis.remove(key);
+    return removed;
+  }
+
+  @Override
+  public void remove(CachedResponse response) {
+    local.remove(response);
+    redis.remove(response.key(), response.variant());
+  }
+
+  @Override
+  public Stats stats() {
+    return local.stats();
+  }
+
+  @Override
+  public void close() {
+    redis.close();
+    local.close();
+  }
+}

@@ -1,0 +1,218 @@
+package dev.cachalot.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachalot.cache.store.RedisSettings;
+import dev.cachalot.testing.RedisServer;
+import io.lettuce.core.RedisClient;
+import dev.cachalot.testing.TestOrigin;
+import dev.cachalot.testing.TestOrigin.Response;
+import dev.cachalot.testing.TestProxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Several in-process proxies sharing one real redis-server, which the test starts, kills and restarts. */
+@Timeout(30)
+class FleetTest {
+
+  @RegisterExtension final TestOrigin origin = new TestOrigin();
+
+  private RedisServer redis;
+  private final List<TestProxy> proxies = new ArrayList<>();
+  private ExecutorService executor;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    redis = RedisServer.start();
+    executor = Executors.newFixedThreadPool(8);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    proxies.forEach(TestProxy::close);
+    executor.shutdownNow();
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  private TestProxy proxy() {
+    String uri = redis.uri();
+    TestProxy p = new TestProxy(c -> c.withCacheDir(Optional.empty(), c.cacheDiskBytes())
+        .withRedis(Optional.of(RedisSettings.of(uri)))).start();
+    proxies.add(p);
+    return p;
+  }
+
+  private HttpClient client(TestProxy p) {
+    return HttpClient.newBuilder().executor(executor).proxy(p.selector()).version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  private HttpResponse<String> get(TestProxy p, String path) throws Exception {
+    return client(p).send(HttpRequest.newBuilder(URI.create(origin.url(path))).timeout(Duration.ofSeconds(10))
+        .build(), BodyHandlers.ofString());
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition not met within 10 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  private static void awaitUp(TestProxy... ps) throws InterruptedException {
+    for (TestProxy p : ps) {
+      await(p::redisUp);
+    }
+  }
+
+  /** How many entries (variants) Redis holds now, read with a plain Redis client. */
+  private long sharedEntries() {
+    RedisClient c = RedisClient.create(redis.uri());
+    try (var connection = c.connect()) {
+      return connection.sync().keys("cachalot:v1:meta:*").size();
+    } finally {
+      c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+  }
+
+  /** A proxy publishes what it stored to Redis in the background: wait until Redis holds {@code n} entries. */
+  private void awaitShared(long n) throws InterruptedException {
+    await(() -> sharedEntries() == n);
+  }
+
+  private HttpResponse<String> hitThrough(TestProxy p, String path) throws Exception {
+    awaitShared(1);
+    return get(p, path);
+  }
+
+  @Test
+  void aMissThroughOneProxyIsAHitThroughAnother() throws Exception {
+    origin.handle("/shared", r -> Response.ok("from the origin\n").header("Cache-Control", "max-age=300"));
+    TestProxy a = proxy();
+    TestProxy b = proxy();
+    awaitUp(a, b);
+
+    assertThat(get(a, "/shared").body()).isEqualTo("from the origin\n");
+    HttpResponse<String> fromB = hitThrough(b, "/shared");
+
+    assertThat(fromB.body()).isEqualTo("from the origin\n");
+    assertThat(fromB.headers().firstValue("Cache-Status")).hasValueSatisfying(v -> assertThat(v).contains("hit"));
+    assertThat(origin.requests("/shared")).isEqualTo(1);
+  }
+
+  @Test
+  void aBodyOfSeveralChunksIsSharedWhole() throws Exception {
+    byte[] body = TestOrigin.PatternBody.bytes(3 * 1024 * 1024 + 17);
+    origin.handle("/big", r -> Response.ok(body).header("Cache-Control", "max-age=300"));
+    TestProxy a = proxy();
+    TestProxy b = proxy();
+    awaitUp(a, b);
+
+    get(a, "/big");
+    awaitShared(1);
+    HttpResponse<byte[]> fromB = client(b).send(HttpRequest.newBuilder(URI.create(origin.url("/big"))).build(),
+        BodyHandlers.ofByteArray());
+
+    assertThat(fromB.body()).isEqualTo(body);
+    assertThat(origin.requests("/big")).isEqualTo(1);
+  }
+
+  @Test
+  void threeProxiesWithFiftyConcurrentRequestsForOneColdKeyAskTheOriginAtMostThreeTimes() throws Exception {
+    origin.handle("/cold", r -> {
+      try {
+        Thread.sleep(200); // a slow origin, so the requests overlap
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Response.ok("cold\n").header("Cache-Control", "max-age=300");
+    });
+    List<TestProxy> fleet = List.of(proxy(), proxy(), proxy());
+    awaitUp(fleet.toArray(TestProxy[]::new));
+
+    List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+    for (TestProxy p : fleet) {
+      HttpClient c = client(p);
+      for (int i = 0; i < 50; i++) {
+        all.add(c.sendAsync(HttpRequest.newBuilder(URI.create(origin.url("/cold"))).timeout(Duration.ofSeconds(15))
+            .build(), BodyHandlers.ofString()));
+      }
+    }
+    for (CompletableFuture<HttpResponse<String>> f : all) {
+      HttpResponse<String> r = f.get();
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("cold\n");
+    }
+    assertThat(origin.requests("/cold")).isBetween(1, 3);
+  }
+
+  @Test
+  void redisKilledMidTestFailsNoRequestAndSharingResumesWhenItIsBack() throws Exception {
+    origin.handle("/k", r -> Response.ok("k\n").header("Cache-Control", "max-age=300"));
+    origin.handle("/during", r -> Response.ok("during\n").header("Cache-Control", "max-age=300"));
+    origin.handle("/after", r -> Response.ok("after\n").header("Cache-Control", "max-age=300"));
+    TestProxy a = proxy();
+    TestProxy b = proxy();
+    awaitUp(a, b);
+    assertThat(get(a, "/k").statusCode()).isEqualTo(200);
+
+    redis.kill();
+    await(() -> !a.redisUp() && !b.redisUp());
+    for (int i = 0; i < 10; i++) {
+      assertThat(get(a, "/k").body()).isEqualTo("k\n"); // A's own memory tier
+      assertThat(get(b, "/during").body()).isEqualTo("during\n");
+      assertThat(get(a, "/during").body()).isEqualTo("during\n");
+    }
+
+    redis.restart();
+    awaitUp(a, b);
+    assertThat(sharedEntries()).isZero(); // a fresh, empty Redis
+    assertThat(get(a, "/after").body()).isEqualTo("after\n");
+    HttpResponse<String> fromB = hitThrough(b, "/after");
+    assertThat(fromB.body()).isEqualTo("after\n");
+    assertThat(fromB.headers().firstValue("Cache-Status")).hasValueSatisfying(v -> assertThat(v).contains("hit"));
+    assertThat(origin.requests("/after")).isEqualTo(1);
+  }
+
+  @Test
+  void aPurgeThroughOneProxyIsSeenByAnother() throws Exception {
+    int[] version = {0};
+    origin.handle("/p", r -> Response.ok("v" + (++version[0]) + "\n").header("Cache-Control", "max-age=300"));
+    TestProxy a = proxy();
+    TestProxy b = proxy();
+    awaitUp(a, b);
+    assertThat(get(a, "/p").body()).isEqualTo("v1\n");
+    assertThat(hitThrough(b, "/p").body()).isEqualTo("v1\n"); // now in B's memory tier too
+
+    HttpResponse<String> purge = client(a).send(HttpRequest.newBuilder(URI.create(origin.url("/p")))
+        .method("PURGE", HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+    assertThat(purge.statusCode()).isEqualTo(200);
+
+    await(() -> {
+      try {
+        return get(b, "/p").body().equals("v2\n");
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+}
