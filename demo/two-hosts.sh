@@ -168,7 +168,7 @@ echo
 echo "== summary"
 verdict() { if [ "$1" = ok ]; then echo "   ok    $2"; else echo "   FAIL  $2"; failed=1; fi; }
 failed=0
-[ "$udp_first" = 17 ] && [ "$tcp_in_udp" = 0 ] && [ "$udp_count" = 2 ] && v=ok || v=no
+[ "$udp_first" = 17 ] && [ "$tcp_in_udp" = 0 ] && [ "$udp_count" -ge 2 ] && v=ok || v=no
 verdict "$v" "UDP: no handshake — the first packet is the first datagram ($udp_count datagrams, $tcp_in_udp TCP packets)"
 [ "$tcp_open" = "S SA A" ] || [ "$tcp_open" = "S AS A" ] && v=ok || v=no
 verdict "$v" "TCP: opens with SYN, SYN-ACK, ACK (first three packets' flags: $tcp_open)"
