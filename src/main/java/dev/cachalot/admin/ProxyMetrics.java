@@ -107,6 +107,14 @@ public final class ProxyMetrics implements ProxyListener, AutoCloseable {
     return this;
   }
 
+  /** Exposes the shared Redis tier's state (1 up, 0 down), for proxies started with --cache-store. */
+  public ProxyMetrics watchRedis(java.util.function.BooleanSupplier up) {
+    Gauge.builder("cachalot.redis.up", () -> up.getAsBoolean() ? 1 : 0)
+        .description("1 while the shared Redis tier is connected, 0 while the proxy serves without it")
+        .register(registry);
+    return this;
+  }
+
   private double size(String tier, boolean bytes) {
     for (TierSize t : tiers.get()) {
       if (t.name().equals(tier)) {

@@ -94,7 +94,11 @@ final class ObservabilityOptions {
       return null;
     }
     try {
-      return AdminServer.start(admin, metrics.watchTiers(server::tiers));
+      metrics.watchTiers(server::tiers);
+      if (server.usesRedis()) {
+        metrics.watchRedis(server::redisUp);
+      }
+      return AdminServer.start(admin, metrics);
     } catch (UserFacingException e) {
       if (mixee != null && mixee.commandLine() != null
           && mixee.commandLine().getParseResult().hasMatchedOption("--admin")) {

@@ -118,6 +118,11 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /** Whether the fleet's shared Redis tier is reachable now (false when none is configured). */
+  /** True when the proxy was started with a shared Redis tier (--cache-store). */
+  public boolean usesRedis() {
+    return engine.shared != null;
+  }
+
   public boolean redisUp() {
     return engine.redisUp();
   }
