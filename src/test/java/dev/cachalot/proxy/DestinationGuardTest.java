@@ -140,6 +140,9 @@ class DestinationGuardTest {
   @Test
   void remoteClientsCannotReachThisHostsLoopbackServices() throws Exception {
     InetAddress lan = nonLoopbackLocalAddress();
+    if (lan == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      org.assertj.core.api.Assertions.fail("CI needs a non-loopback interface to check the loopback guard");
+    }
     org.junit.jupiter.api.Assumptions.assumeTrue(lan != null, "needs a non-loopback interface");
     try (dev.cachalot.testing.TestOrigin origin = new dev.cachalot.testing.TestOrigin().start();
         ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("0.0.0.0", 0)),
