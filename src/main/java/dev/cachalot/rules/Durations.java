@@ -34,7 +34,7 @@ public final class Durations {
         d = Duration.parse(value.trim());
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
-            "'" + value + "' is not a duration; write it like 30s, 5m, 12h, 365d or PT1.5S");
+            "'" + value + "' is not a duration; write it like 500ms, 30s, 5m, 12h, 365d or PT1.5S");
       }
     }
     if (d.isNegative()) {
