@@ -27,7 +27,7 @@ http { access_log off; client_body_temp_path $T/ngx/cb; proxy_temp_path $T/ngx/p
     location /nostore/ { add_header Cache-Control "no-store"; } } }
 CONF
 taskset -c "$SERVER_CPU" nginx -e "$T/ngx/error.log" -p "$T/ngx" -c "$T/origin.conf" & pids+=($!)
-taskset -c "$SERVER_CPU" java -XX:StartFlightRecording=filename="$T/rec.jfr",settings=profile,delay="${WARMUP}s" \
+taskset -c "$SERVER_CPU" java -XX:FlightRecorderOptions=stackdepth=512 -XX:StartFlightRecording=filename="$T/rec.jfr",settings=profile,delay="${WARMUP}s" \
   -jar "$JAR" proxy --listen "127.0.0.1:$PROXY_PORT" --cache-dir "$T/cache" --access-log "$T/access.log" >"$T/proxy.out" 2>&1 & pids+=($!)
 for _ in $(seq 100); do grep -q ready "$T/proxy.out" && break; sleep 0.2; done
 run() { BENCH_PATH="http://127.0.0.1:$ORIGIN_PORT$OBJ" BENCH_HOST="127.0.0.1:$ORIGIN_PORT" taskset -c "$CLIENT_CPU" \

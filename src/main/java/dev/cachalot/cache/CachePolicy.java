@@ -52,7 +52,7 @@ public final class CachePolicy {
           ? plain(Decision.Kind.GATEWAY_TIMEOUT, "only-if-cached but " + why)
           : plain(Decision.Kind.MISS, why)).withRule(matched);
     }
-    CacheControl resp = CacheControl.of(s.headers());
+    CacheControl resp = s.directives();
     Freshness.Lifetime lifetime = Freshness.lifetime(request, s, cfg);
     Optional<Rule> rule = lifetime.rule();
     boolean override = rule.isPresent() && rule.get().override();
@@ -113,7 +113,7 @@ public final class CachePolicy {
    */
   public static boolean mayServeStaleOnError(StoredResponse stored, RequestHead request, Instant now,
                        CacheConfig cfg, OriginFailure failure) {
-    CacheControl resp = CacheControl.of(stored.headers());
+    CacheControl resp = stored.directives();
     if (resp.noCache() || forbidsStale(resp, cfg)) {
       return false;
     }

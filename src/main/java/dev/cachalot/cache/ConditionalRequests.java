@@ -32,7 +32,10 @@ public final class ConditionalRequests {
           && EntityTag.parseList(members).stream().anyMatch(t -> t.weakMatch(current.get()));
     }
     Optional<Instant> since = h.first("If-Modified-Since").flatMap(HttpDates::parse);
+    if (since.isEmpty()) {
+      return false;
+    }
     Optional<Instant> lastModified = stored.headers().first("Last-Modified").flatMap(HttpDates::parse);
-    return since.isPresent() && lastModified.isPresent() && !lastModified.get().isAfter(since.get());
+    return lastModified.isPresent() && !lastModified.get().isAfter(since.get());
   }
 }

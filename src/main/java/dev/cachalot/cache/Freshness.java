@@ -131,7 +131,7 @@ public final class Freshness {
    */
   public static Lifetime lifetime(StoredResponse stored, CacheConfig cfg) {
     Headers h = stored.headers();
-    CacheControl cc = CacheControl.of(h);
+    CacheControl cc = stored.directives();
     if (cfg.shared() && cc.has("s-maxage")) {
       return fromSeconds(cc.sMaxAge(), Source.S_MAXAGE);
     }
@@ -179,12 +179,16 @@ public final class Freshness {
    * current_age = max(apparent_age, corrected_age_value) + (now − response_time).
    */
   public static Duration currentAge(StoredResponse stored, Instant now) {
+    Duration residentTime = nonNegative(Duration.between(stored.responseTime(), now));
+    return stored.correctedInitialAge().plus(residentTime);
+  }
+
+  /** corrected_initial_age = max(apparent_age, corrected_age_value), fixed once stored; see {@link #currentAge}. */
+  static Duration correctedInitialAge(StoredResponse stored) {
     Duration apparentAge = nonNegative(Duration.between(dateValue(stored), stored.responseTime()));
     Duration responseDelay = Duration.between(stored.requestTime(), stored.responseTime());
     Duration correctedAgeValue = Duration.ofSeconds(ageValue(stored.headers())).plus(responseDelay);
-    Duration correctedInitialAge = max(apparentAge, correctedAgeValue);
-    Duration residentTime = nonNegative(Duration.between(stored.responseTime(), now));
-    return correctedInitialAge.plus(residentTime);
+    return max(apparentAge, correctedAgeValue);
   }
 
   /**
@@ -211,6 +215,10 @@ public final class Freshness {
 
   /** date_value: the Date field, or the response time when Date is missing or invalid (RFC 9110 §6.6.1). */
   static Instant dateValue(StoredResponse stored) {
+    return stored.dateValue();
+  }
+
+  static Instant parseDateValue(StoredResponse stored) {
     return stored.headers().first("Date")
         .flatMap(v -> HttpDates.parse(v, stored.responseTime()))
         .orElse(stored.responseTime());

@@ -72,13 +72,16 @@ public final class Headers implements Iterable<Headers.Field> {
 
   /** Every field line's value with this name, in order. */
   public List<String> all(String name) {
-    List<String> out = new ArrayList<>();
+    List<String> out = null;
     for (Field f : fields) {
       if (f.named(name)) {
+        if (out == null) {
+          out = new ArrayList<>(2);
+        }
         out.add(f.value());
       }
     }
-    return Collections.unmodifiableList(out);
+    return out == null ? List.of() : Collections.unmodifiableList(out);
   }
 
   /**
@@ -86,8 +89,12 @@ public final class Headers implements Iterable<Headers.Field> {
    * quoted strings, trimmed, empty members dropped.
    */
   public List<String> values(String name) {
+    List<String> lines = all(name);
+    if (lines.isEmpty()) {
+      return List.of();
+    }
     List<String> out = new ArrayList<>();
-    for (String line : all(name)) {
+    for (String line : lines) {
       out.addAll(splitList(line));
     }
     return Collections.unmodifiableList(out);

@@ -42,7 +42,7 @@ final class CacheFront {
     RequestHead request = Heads.request(clientRequest, target.absoluteUri());
     CacheKey key;
     try {
-      key = CacheKey.of(request);
+      key = target.cacheKey();
     } catch (IllegalArgumentException e) {
       exchanges.start(ExchangeObserver.NONE, null);
       return;

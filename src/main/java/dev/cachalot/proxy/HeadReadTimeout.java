@@ -30,6 +30,8 @@ final class HeadReadTimeout {
   private ChannelHandlerContext rawCtx;
   private ChannelHandlerContext decodedCtx;
   private ScheduledFuture<?> timer;
+  private boolean armed;
+  private long deadlineNanos;
   /** Waiting for (the rest of) a request head. */
   private boolean inHead = true;
   /** The last request's body is complete: the next byte starts a new head. */
@@ -85,7 +87,7 @@ final class HeadReadTimeout {
 
       @Override
       public void channelInactive(ChannelHandlerContext ctx) {
-        disarm();
+        cancelTimer();
         ctx.fireChannelInactive();
       }
     };
@@ -121,7 +123,7 @@ final class HeadReadTimeout {
           if (response.status().code() < 300) {
             // The connection becomes a tunnel: from here on its bytes are not HTTP.
             off = true;
-            disarm();
+            cancelTimer();
           }
         }
         if (msg instanceof LastHttpContent && pendingResponses > 0
@@ -133,15 +135,28 @@ final class HeadReadTimeout {
     };
   }
 
+  /**
+   * Starts the head's deadline. The timer is lazy: one stays scheduled and, when it fires early
+   * because the deadline moved on, schedules itself for the rest, so that a busy keep-alive
+   * connection does not schedule and cancel a timer for every request.
+   */
   private void arm() {
     if (off || rawCtx == null) {
       return;
     }
-    disarm();
-    timer = rawCtx.executor().schedule(this::expired, timeoutNanos, TimeUnit.NANOSECONDS);
+    armed = true;
+    deadlineNanos = System.nanoTime() + timeoutNanos;
+    if (timer == null) {
+      timer = rawCtx.executor().schedule(this::expired, timeoutNanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   private void disarm() {
+    armed = false;
+  }
+
+  private void cancelTimer() {
+    armed = false;
     if (timer != null) {
       timer.cancel(false);
       timer = null;
@@ -150,7 +165,12 @@ final class HeadReadTimeout {
 
   private void expired() {
     timer = null;
-    if (off || !inHead || !rawCtx.channel().isActive()) {
+    if (off || !armed || !inHead || !rawCtx.channel().isActive()) {
+      return;
+    }
+    long remaining = deadlineNanos - System.nanoTime();
+    if (remaining > 0) {
+      timer = rawCtx.executor().schedule(this::expired, remaining, TimeUnit.NANOSECONDS);
       return;
     }
     if (pendingResponses > 0) {

@@ -29,7 +29,7 @@ final class Purge {
     }
     CacheKey key;
     try {
-      key = CacheKey.of(target.absoluteUri());
+      key = target.cacheKey();
     } catch (IllegalArgumentException e) {
       return ErrorResponses.of(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, e.getMessage(), engine.config.pseudonym());
     }

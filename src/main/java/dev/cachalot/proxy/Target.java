@@ -1,5 +1,6 @@
 package dev.cachalot.proxy;
 
+import dev.cachalot.cache.CacheKey;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -106,6 +107,16 @@ record Target(String scheme, String host, int port, String pathAndQuery, String 
       return url.substring(prefix.length());
     }
     return null;
+  }
+
+  /**
+   * The cache key of this request, {@code CacheKey.of(absoluteUri())}. A forward request's target was
+   * parsed already; a reverse request's key comes from the client's Host, so it is parsed here.
+   *
+   * @throws IllegalArgumentException when the client's Host does not make a valid URI
+   */
+  CacheKey cacheKey() {
+    return hostField == null ? CacheKey.of(scheme, host, port, pathAndQuery) : CacheKey.of(absoluteUri());
   }
 
   /** The URI the cache files this request under. */
