@@ -102,7 +102,7 @@ final class CacheFront {
         CacheStatus.Fwd fwd = request.headers().contains("Cache-Control") || request.headers().contains("Pragma")
             ? CacheStatus.Fwd.REQUEST : CacheStatus.Fwd.STALE;
         HttpHeaders conditional = Heads.netty(decision.conditionalHeaders());
-        exchanges.start(new StoringObserver(engine, client, clientRequest, request, null, selected.get(), fwd, start),
+        exchanges.start(new StoringObserver(engine, client, clientRequest, request, key, null, selected.get(), fwd, start),
             conditional);
       }
       case MISS -> miss(client, engine, clientRequest, request, key, target, start, exchanges,
@@ -122,16 +122,18 @@ final class CacheFront {
 
   /**
    * A miss for a plain GET joins the fill already under way for its URI, or leads a new one. HEAD,
-   * ranges and conditional requests go to the origin on their own.
+   * ranges, conditional requests and URIs whose last response could not be stored (see
+   * {@link UncacheableMemo}) go to the origin on their own.
    */
   private static void miss(ClientSide client, ProxyEngine engine, HttpRequest clientRequest, RequestHead request,
       CacheKey key, Target target, long start, ExchangeStarter exchanges, CacheStatus.Fwd fwd, boolean fleetChecked) {
     boolean collapsible = HttpMethod.GET.equals(clientRequest.method())
+        && !engine.uncacheable.contains(key)
         && !clientRequest.headers().contains(HttpHeaderNames.RANGE)
         && !clientRequest.headers().contains(HttpHeaderNames.IF_NONE_MATCH)
         && !clientRequest.headers().contains(HttpHeaderNames.IF_MODIFIED_SINCE);
     if (!collapsible) {
-      exchanges.start(new StoringObserver(engine, client, clientRequest, request, null, null, fwd, start), null);
+      exchanges.start(new StoringObserver(engine, client, clientRequest, request, key, null, null, fwd, start), null);
       return;
     }
     if (!fleetChecked && engine.shared != null && engine.shared.redisUp() && !engine.fills.containsKey(key)) {
@@ -185,14 +187,14 @@ final class CacheFront {
     CacheFill leader = engine.fills.putIfAbsent(key, mine);
     if (leader != null) {
       Runnable alone = () -> exchanges.start(
-          new StoringObserver(engine, client, clientRequest, request, null, null, fwd, start), null);
+          new StoringObserver(engine, client, clientRequest, request, key, null, null, fwd, start), null);
       if (leader.follow(new CollapsedRequest(client, engine, clientRequest, request, start, alone))) {
         return;
       }
       alone.run();
       return;
     }
-    exchanges.start(new StoringObserver(engine, client, clientRequest, request, mine, null, fwd, start), null);
+    exchanges.start(new StoringObserver(engine, client, clientRequest, request, key, mine, null, fwd, start), null);
   }
 
   /** RFC 5861 §3: one background validation per URI, whose answer only refreshes the store. */
@@ -204,7 +206,7 @@ final class CacheFront {
     DetachedClient detached = new DetachedClient(engine.nextLoop(), engine.accessLog);
     HttpRequest background = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, clientRequest.uri(),
         clientRequest.headers().copy());
-    StoringObserver observer = new StoringObserver(engine, detached, background, request, null, stale,
+    StoringObserver observer = new StoringObserver(engine, detached, background, request, key, null, stale,
         CacheStatus.Fwd.STALE, System.currentTimeMillis());
     ExchangeObserver releasing = new ExchangeObserver() {
       @Override

@@ -55,6 +55,7 @@ final class ProxyEngine {
   final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
   final ConcurrentHashMap<CacheKey, CacheFill> fills = new ConcurrentHashMap<>();
   final Set<CacheKey> revalidating = ConcurrentHashMap.newKeySet();
+  final UncacheableMemo uncacheable = new UncacheableMemo();
   final SecurityConfig security;
   final ClientAccess access;
   final ConnectionLimits limits;

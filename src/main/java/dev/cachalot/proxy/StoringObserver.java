@@ -13,6 +13,7 @@ import dev.cachalot.cache.store.CachedResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -37,6 +38,7 @@ final class StoringObserver implements ExchangeObserver {
   private final RequestHead request;
   private final CacheFill fill;
   private final CachedResponse validating;
+  private final CacheKey key;
   private final CacheStatus.Fwd fwd;
   private final long start;
   private final Instant requestTime;
@@ -52,12 +54,13 @@ final class StoringObserver implements ExchangeObserver {
    * @param fill the collapsed fill this exchange leads, or null
    * @param validating the stale response being validated, or null on a miss
    */
-  StoringObserver(ProxyEngine engine, ClientSide client, HttpRequest clientRequest, RequestHead request,
+  StoringObserver(ProxyEngine engine, ClientSide client, HttpRequest clientRequest, RequestHead request, CacheKey key,
       CacheFill fill, CachedResponse validating, CacheStatus.Fwd fwd, long start) {
     this.engine = engine;
     this.client = client;
     this.clientRequest = clientRequest;
     this.request = request;
+    this.key = key;
     this.fill = fill;
     this.validating = validating;
     this.fwd = fwd;
@@ -90,12 +93,16 @@ final class StoringObserver implements ExchangeObserver {
       meta = new StoredResponse(toStore, request.headers(), requestTime, responseTime);
       variant = Vary.secondaryKey(toStore, request);
       capturing = true;
+      engine.uncacheable.forget(key);
       cacheStatus = cacheStatus.withStored(true);
       if (fill != null) {
         fill.head(meta);
       }
     } else {
       log.debug("not storing {}: {}", request.uri(), verdict.storable() ? "larger than --cache-max-object" : verdict.reason());
+      if (HttpMethod.GET.equals(clientRequest.method()) && status < 500) {
+        engine.uncacheable.remember(key);
+      }
       if (fill != null) {
         fill.notShared();
         engine.fills.remove(fill.key, fill);
@@ -160,7 +167,7 @@ final class StoringObserver implements ExchangeObserver {
     ownChunks.clear();
     CompositeByteBuf body = engine.allocator.compositeDirectBuffer(Math.max(2, chunks.size()));
     body.addComponents(true, chunks);
-    CachedResponse entry = new CachedResponse(CacheKey.of(request), variant, meta, body.asReadOnly());
+    CachedResponse entry = new CachedResponse(key, variant, meta, body.asReadOnly());
     engine.store.put(entry);
     if (fill != null) {
       fill.complete(entry);

@@ -108,6 +108,34 @@ class CachingProxyTest {
     assertThat(served).hasValue(1);
   }
 
+  /**
+   * Hit-for-miss: once a URI's response could not be stored, its misses stop collapsing. Two
+   * concurrent requests must both reach the origin, which holds them unanswered; collapsed, the
+   * second would wait behind the first and the origin would see only one.
+   */
+  @Test
+  void missesForAUriJustFoundUncacheableGoToTheOriginSideBySide() throws Exception {
+    AtomicInteger served = new AtomicInteger();
+    origin.handle("/private", r -> served.incrementAndGet() == 1
+        ? Response.ok("for you only").header("Cache-Control", "no-store")
+        : Response.hang());
+    assertThat(new String(get("/private").body())).isEqualTo("for you only");
+
+    HttpRequest request = HttpRequest.newBuilder(URI.create(origin.url("/private"))).timeout(Duration.ofSeconds(20))
+        .build();
+    List<CompletableFuture<HttpResponse<byte[]>>> pending = List.of(
+        client.sendAsync(request, BodyHandlers.ofByteArray()), client.sendAsync(request, BodyHandlers.ofByteArray()));
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (origin.requests("/private") < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(origin.requests("/private")).isEqualTo(3);
+    } finally {
+      pending.forEach(f -> f.cancel(true));
+    }
+  }
+
   @Test
   void varyAcceptEncodingKeepsOneVariantPerEncoding() throws Exception {
     origin.handle("/v", r -> {
