@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cachalot against nginx, Squid and Varnish, in one run, on loopback. See bench/README.md.
 #
-#   bench/run.sh                       # full run: WARMUP=10 DURATION=10 ROUNDS=3
+#   bench/run.sh                       # full run: WARMUP=20 DURATION=10 ROUNDS=3
 #   WARMUP=2 DURATION=3 ROUNDS=1 IDLE_CONNS=1000 BIG_MB=128 bench/run.sh   # quick check
 #
 # Everything runs in the foreground of this script with private configs under a temp dir; the
@@ -11,7 +11,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$HERE")"
-WARMUP=${WARMUP:-10}            # seconds of load on Cachalot's hot paths before measuring (1k; half on others)
+WARMUP=${WARMUP:-20}            # seconds of load on Cachalot's hot paths before measuring (1k; half on others)
 DURATION=${DURATION:-10}        # seconds per measured wrk run
 ROUNDS=${ROUNDS:-3}             # interleaved repetitions; the table shows the median
 SCENARIOS=${SCENARIOS:-"a b c d e f"}

@@ -37,7 +37,14 @@ public final class ProxyMetrics implements ProxyListener, AutoCloseable {
   private final LiveStats stats;
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong tunnels = new AtomicLong();
-  private final ConcurrentHashMap<String, Counter> requestCounters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<CounterKey, Counter> requestCounters = new ConcurrentHashMap<>();
+
+  /** One {@code cachalot_requests} series; a record, so that counting a request builds no string. */
+  private record CounterKey(String method, int statusClass, String result) {
+    String statusLabel() {
+      return statusClass == 0 ? "none" : statusClass + "xx";
+    }
+  }
   private final Counter hits;
   private final Counter misses;
   private final Counter revalidations;
@@ -153,11 +160,15 @@ public final class ProxyMetrics implements ProxyListener, AutoCloseable {
   public void requestFinished(Finished request) {
     ResultKind kind = ResultKind.of(request.result());
     String method = METHODS.contains(request.method()) ? request.method() : "OTHER";
-    String statusClass = request.status() < 100 || request.status() > 599 ? "none" : (request.status() / 100) + "xx";
-    requestCounters.computeIfAbsent(method + ' ' + statusClass + ' ' + request.result(),
-        k -> Counter.builder("cachalot.requests").description("Finished requests by method, status class and result")
-            .tag("method", method).tag("status", statusClass).tag("result", request.result()).register(registry))
-        .increment();
+    int statusClass = request.status() < 100 || request.status() > 599 ? 0 : request.status() / 100;
+    CounterKey key = new CounterKey(method, statusClass, request.result());
+    Counter counter = requestCounters.get(key);
+    if (counter == null) {
+      counter = requestCounters.computeIfAbsent(key, k -> Counter.builder("cachalot.requests")
+          .description("Finished requests by method, status class and result")
+          .tag("method", k.method()).tag("status", k.statusLabel()).tag("result", k.result()).register(registry));
+    }
+    counter.increment();
     switch (kind) {
       case HIT -> hits.increment();
       case MISS -> misses.increment();

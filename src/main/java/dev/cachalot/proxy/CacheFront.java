@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
@@ -71,9 +70,7 @@ final class CacheFront {
       CacheKey key, Target target, long start, ExchangeStarter exchanges, List<CachedResponse> stored,
       boolean fleetChecked) {
     Instant now = engine.clock.instant();
-    Optional<CachedResponse> selected = stored.stream()
-        .filter(entry -> Vary.matches(entry.meta(), request))
-        .max(Comparator.comparing(entry -> entry.meta().responseTime()));
+    Optional<CachedResponse> selected = newestMatching(stored, request);
     Decision decision = CachePolicy.decide(request, selected.map(CachedResponse::meta), now, engine.cacheConfig);
     if (Trace.on()) {
       Trace.event("cache {} {}: {} ({})", request.method(), request.uri(), decision.kind(), decision.reason());
@@ -118,6 +115,19 @@ final class CacheFront {
       }
       default -> exchanges.start(ExchangeObserver.NONE, null);
     }
+  }
+
+  /** The most recent stored variant whose Vary'd request fields match (RFC 9111 §4.1). */
+  private static Optional<CachedResponse> newestMatching(List<CachedResponse> stored, RequestHead request) {
+    CachedResponse newest = null;
+    for (int i = 0; i < stored.size(); i++) {
+      CachedResponse entry = stored.get(i);
+      if (Vary.matches(entry.meta(), request)
+          && (newest == null || entry.meta().responseTime().isAfter(newest.meta().responseTime()))) {
+        newest = entry;
+      }
+    }
+    return Optional.ofNullable(newest);
   }
 
   /**
