@@ -19,7 +19,35 @@ public final class HopByHop {
       "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
       "proxy-authorization", "proxy-authenticate", "proxy-authentication-info");
 
+  private static final String[] ALWAYS_NAMES = ALWAYS.toArray(String[]::new);
+
   private HopByHop() {
+  }
+
+  /** Whether a field name is one of {@link #ALWAYS}, in any case; allocates nothing (it runs per field, per message). */
+  public static boolean isAlways(String name) {
+    for (String always : ALWAYS_NAMES) {
+      if (always.length() == name.length() && always.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The field names the Connection field lines add to {@link #ALWAYS}, lower-cased; usually none. */
+  public static Set<String> connectionOptions(List<String> connectionFieldLines) {
+    Set<String> out = null;
+    for (String line : connectionFieldLines) {
+      for (String option : Headers.splitList(line)) {
+        if (!isAlways(option)) {
+          if (out == null) {
+            out = new LinkedHashSet<>();
+          }
+          out.add(option.toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return out == null ? Set.of() : out;
   }
 
   /** The fixed set plus every field named in Connection, lower-cased. */
@@ -29,6 +57,9 @@ public final class HopByHop {
 
   /** The fixed set plus every field named in the given Connection field lines, lower-cased. */
   public static Set<String> names(List<String> connectionFieldLines) {
+    if (connectionFieldLines.isEmpty()) {
+      return ALWAYS;
+    }
     Set<String> out = new LinkedHashSet<>(ALWAYS);
     for (String line : connectionFieldLines) {
       for (String option : Headers.splitList(line)) {

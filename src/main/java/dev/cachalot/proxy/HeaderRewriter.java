@@ -19,11 +19,12 @@ final class HeaderRewriter {
 
   /** A copy of {@code in} without hop-by-hop fields (see {@link HopByHop}), including those Connection names. */
   static HttpHeaders withoutHopByHop(HttpHeaders in) {
-    Set<String> hopByHop = HopByHop.names(in.getAll(HttpHeaderNames.CONNECTION));
+    Set<String> named = HopByHop.connectionOptions(in.getAll(HttpHeaderNames.CONNECTION));
     HttpHeaders out = new DefaultHttpHeaders(false);
     for (Map.Entry<String, String> field : in) {
-      if (!hopByHop.contains(field.getKey().toLowerCase(Locale.ROOT))) {
-        out.add(field.getKey(), field.getValue());
+      String name = field.getKey();
+      if (!HopByHop.isAlways(name) && (named.isEmpty() || !named.contains(name.toLowerCase(Locale.ROOT)))) {
+        out.add(name, field.getValue());
       }
     }
     return out;

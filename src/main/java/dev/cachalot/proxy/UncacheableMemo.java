@@ -6,8 +6,8 @@ import dev.cachalot.cache.CacheKey;
 import java.time.Duration;
 
 /**
- * URIs whose last response could not be stored (no-store, private, too large, ...), remembered for
- * {@link #TTL} so that their misses stop collapsing onto one fetch: a collapsed request waits for
+ * URIs whose last response could not be stored (no-store, private, too large, ...), remembered until
+ * they go {@link #TTL} without a request, so that their misses stop collapsing onto one fetch: a collapsed request waits for
  * the leader's response head only to learn that it must fetch alone, which doubles its latency and
  * serialises every client of an uncacheable URI behind one origin round trip. Varnish calls this
  * hit-for-miss. A response that can be stored again removes the URI at once, and the memo never
@@ -20,12 +20,14 @@ final class UncacheableMemo {
 
   private final Cache<CacheKey, Boolean> uris = Caffeine.newBuilder()
       .maximumSize(MAX_URIS)
-      .expireAfterWrite(TTL)
+      .expireAfterAccess(TTL)
       .executor(Runnable::run)
       .build();
 
   void remember(CacheKey key) {
-    uris.put(key, Boolean.TRUE);
+    if (uris.getIfPresent(key) == null) {
+      uris.put(key, Boolean.TRUE);
+    }
   }
 
   void forget(CacheKey key) {

@@ -18,6 +18,26 @@ class HopByHopTest {
     assertThat(HopByHop.isHopByHop(name, Headers.EMPTY)).isTrue();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"Connection", "KEEP-ALIVE", "te", "Proxy-Authentication-Info"})
+  void rfc9110_7_6_1_isAlwaysIgnoresCase(String name) {
+    assertThat(HopByHop.isAlways(name)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Content-Type", "Tea", "T", "Connections", "Via", ""})
+  void rfc9110_7_6_1_endToEndFieldsAreNotAlwaysHopByHop(String name) {
+    assertThat(HopByHop.isAlways(name)).isFalse();
+  }
+
+  @Test
+  void rfc9110_7_6_1_connectionOptionsAreTheNamesBeyondTheFixedSet() {
+    assertThat(HopByHop.connectionOptions(java.util.List.of("keep-alive", "Close, X-Foo", "x-bar, TE")))
+        .containsExactly("close", "x-foo", "x-bar");
+    assertThat(HopByHop.connectionOptions(java.util.List.of("keep-alive"))).isEmpty();
+    assertThat(HopByHop.connectionOptions(java.util.List.of())).isEmpty();
+  }
+
   @Test
   void rfc9110_7_6_1_fieldsNamedInConnectionAreStripped() {
     Headers h = Headers.of("Connection", "close, X-Foo", "Connection", "x-bar", "X-Foo", "1", "X-Bar", "2",
