@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's results.tsv into bench/RESULTS.md: one markdown table (medians over the
 rounds), the ratios, and a check of each target in the issue. Usage: report.py results.tsv --meta k=v ..."""
+import re
 import argparse
 import statistics
 from collections import defaultdict
@@ -154,8 +155,11 @@ def main():
         e = extra[("e", "cachalot")]
         idle = e.get("idle", "")
         opened = int(idle.split()[1]) if idle.startswith("OPEN") else 0
-        per = (int(e["peak_kb"]) - int(e["rss_before_kb"])) / opened if opened else None
-        check("(e) ≤ 4 KiB RSS per idle conn", None if per is None else per <= 4, "" if per is None else f"{per:.1f} KiB")
+        m_err = re.search(r"ERRORS (\d+)", idle)
+        refused = int(m_err.group(1)) if m_err else 0
+        per = (int(e["peak_kb"]) - int(e["rss_before_kb"])) / opened if opened and not refused else None
+        check("(e) ≤ 4 KiB RSS per idle conn", None if per is None else per <= 4,
+              f"not measured: {refused} connections failed" if refused else "" if per is None else f"{per:.1f} KiB")
     r = ratio("f", "direct", "mbs")
     check("(f) tunnel ≥ 0.9× direct", None if r is None else r >= 0.9, "" if r is None else f"{r:.2f}×")
     out.append("## Targets from the issue\n")

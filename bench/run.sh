@@ -221,7 +221,8 @@ start_servers() {
         [ -f "$JAR" ] || die "$JAR is missing: run 'mvn -q -B -DskipTests package' first"
         # shellcheck disable=SC2086
         $pin java $CACHALOT_JAVA_OPTS -jar "$JAR" proxy --listen "127.0.0.1:$CACHALOT_PORT" \
-          --cache-dir "$T/cachalot-cache" --access-log "$T/logs/cachalot-access.log" --connect-ports "$ORIGIN_PORT" >"$T/logs/cachalot.out" 2>&1 &
+          --cache-dir "$T/cachalot-cache" --access-log "$T/logs/cachalot-access.log" --connect-ports "$ORIGIN_PORT" \
+          --max-connections 20000 --max-connections-per-client 20000 >"$T/logs/cachalot.out" 2>&1 &
         PID[cachalot]=$!
         for _ in $(seq 150); do grep -q "ready" "$T/logs/cachalot.out" 2>/dev/null && break; sleep 0.2; done
         grep -q "ready" "$T/logs/cachalot.out" || { cat "$T/logs/cachalot.out" >&2; die "Cachalot did not start"; }
