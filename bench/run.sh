@@ -21,6 +21,7 @@ CLIENT_CPU=${CLIENT_CPU:-0}     # wrk, curl and the idle-connection client run h
 BASE_PORT=${BASE_PORT:-28080}
 IDLE_CONNS=${IDLE_CONNS:-10000}
 BIG_MB=${BIG_MB:-1024}          # size of the CONNECT-tunnel download
+TUNNEL_TRIES=${TUNNEL_TRIES:-3} # downloads per round in (f); the fastest counts
 JAR=${JAR:-$REPO/target/cachalot.jar}
 OUT=${OUT:-$HERE/RESULTS.md}
 CACHALOT_JAVA_OPTS=${CACHALOT_JAVA_OPTS:-}
@@ -326,9 +327,16 @@ tunnel_run() { # round target
   reset_peak "${PID[$t]}"
   if [ "$t" = direct ]; then args="http://$ORIGIN/nostore/big"
   else args="-x http://127.0.0.1:$port --proxytunnel http://$ORIGIN/nostore/big"; fi
-  # shellcheck disable=SC2086
-  res=$(taskset -c "$CLIENT_CPU" curl -fsS -o /dev/null -w '%{time_total} %{size_download}' $args) || {
-    log "tunnel download via $t failed"; return 0; }
+  # Best of TUNNEL_TRIES: one download lasts a second or two, and a stall of the shared machine
+  # during it can double its time; interference only ever slows a try down.
+  local try one
+  res=""
+  for try in $(seq "$TUNNEL_TRIES"); do
+    # shellcheck disable=SC2086
+    one=$(taskset -c "$CLIENT_CPU" curl -fsS -o /dev/null -w '%{time_total} %{size_download}' $args) || {
+      log "tunnel download via $t failed"; return 0; }
+    if [ -z "$res" ] || awk -v a="${one%% *}" -v b="${res%% *}" 'BEGIN { exit !(a < b) }'; then res=$one; fi
+  done
   peak=$(rss_kb VmHWM "${PID[$t]}")
   echo "$round	f	$t	$(echo "$res" | awk '{printf "requests=1\tbytes=%d\tduration_us=%d\tp50_us=0\tp99_us=0\terrors=0", $2, $1 * 1e6}')	wrk_cpu=0	peak_kb=$peak	origin_reqs=1" >>"$RESULTS"
   log "r$round (f) $t: $res"

@@ -106,8 +106,9 @@ final class Tunnel {
     origin.pipeline().addLast("relay", new RelayHandler(client, bytes));
     clientPipeline.remove(ClientPipeline.FRONTEND);
     clientPipeline.remove(ClientPipeline.CODEC);
-    client.read();
-    origin.read();
+    origin.flush();
+    client.config().setAutoRead(true);
+    origin.config().setAutoRead(true);
   }
 
   static OriginKey parseAuthority(String authority) {
