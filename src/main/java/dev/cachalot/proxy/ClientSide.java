@@ -22,6 +22,18 @@ interface ClientSide {
   /** Writes and flushes; ownership of {@code msg} passes on. */
   Future<Void> write(HttpObject msg);
 
+  /**
+   * Writes without flushing, so that what one read from the origin produced (head, body, end) leaves
+   * in one system call; the writer flushes when that read is done ({@link #flush()}) or with the last
+   * part ({@link #write}).
+   */
+  default Future<Void> writeUnflushed(HttpObject msg) {
+    return write(msg);
+  }
+
+  default void flush() {
+  }
+
   boolean isWritable();
 
   /** The whole response was written; keep the connection for the next request or close it. */

@@ -104,6 +104,12 @@ final class ForwardExchange implements OriginListener {
 
   private void onAcquired(Future<? super Channel> acquired) {
     if (!acquired.isSuccess()) {
+      if (acquired.cause() instanceof ClosedChannelException && !retried && !finished) {
+        // Reset while connecting: nothing of the request was sent, so even a POST may try once more.
+        retried = true;
+        start();
+        return;
+      }
       failBeforeResponse(acquired.cause());
       return;
     }
@@ -250,7 +256,14 @@ final class ForwardExchange implements OriginListener {
       finished = true;
       return;
     }
-    frontend.write(toClient);
+    frontend.writeUnflushed(toClient);
+  }
+
+  @Override
+  public void onOriginReadComplete() {
+    if (responseStarted) {
+      frontend.flush();
+    }
   }
 
   private HttpResponse clientResponse(HttpResponse response) {
@@ -290,7 +303,7 @@ final class ForwardExchange implements OriginListener {
       frontend.write(content).addListener(f -> complete(f.isSuccess()));
       return;
     }
-    frontend.write(content);
+    frontend.writeUnflushed(content);
     if (!frontend.isWritable() && origin != null) {
       origin.config().setAutoRead(false);
     }

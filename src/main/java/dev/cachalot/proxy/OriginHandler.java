@@ -42,6 +42,14 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    OriginListener owner = listener;
+    if (owner != null) {
+      owner.onOriginReadComplete();
+    }
+  }
+
+  @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     OriginListener owner = listener;
     if (owner != null) {

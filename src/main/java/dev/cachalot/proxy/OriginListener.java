@@ -10,6 +10,10 @@ interface OriginListener {
 
   void onOriginWritabilityChanged(boolean writable);
 
+  /** Everything one read from the origin produced has been handed on. */
+  default void onOriginReadComplete() {
+  }
+
   /** The connection closed or failed before the listener released it. */
   void onOriginFailure(Throwable cause);
 }

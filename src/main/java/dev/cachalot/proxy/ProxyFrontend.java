@@ -363,6 +363,16 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   }
 
   @Override
+  public ChannelFuture writeUnflushed(HttpObject msg) {
+    return ctx.write(msg);
+  }
+
+  @Override
+  public void flush() {
+    ctx.flush();
+  }
+
+  @Override
   public boolean isWritable() {
     return ctx.channel().isWritable();
   }
@@ -393,6 +403,8 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     exchange = null;
     busy = false;
     releaseInbound();
+    // What was written reaches the client before the cut, which it must see as a truncated response.
+    ctx.flush();
     ctx.close();
   }
 
