@@ -122,7 +122,8 @@ public final class TieredStore implements Store {
   @Override
   public int remove(CacheKey key) {
     int fromMemory = memory.remove(key);
-    int onDisk = disk.variantNames(key).size();
+    // A removal still queued deletes whatever the disk holds for the key: a second purge finds nothing.
+    int onDisk = removing.containsKey(key) ? 0 : disk.variantNames(key).size();
     removeFromDisk(key, () -> disk.remove(key));
     return Math.max(fromMemory, onDisk);
   }
