@@ -67,18 +67,9 @@ public record CacheKey(String value) {
   }
 
   static String normalise(URI u) {
-    String scheme = u.getScheme().toLowerCase(Locale.ROOT);
-    StringBuilder sb = new StringBuilder(scheme).append("://").append(u.getHost().toLowerCase(Locale.ROOT));
-    int port = effectivePort(u);
-    if (port != defaultPort(scheme)) {
-      sb.append(':').append(port);
-    }
-    String path = u.getRawPath();
-    sb.append(path == null || path.isEmpty() ? "/" : path);
-    if (u.getRawQuery() != null) {
-      sb.append('?').append(u.getRawQuery());
-    }
-    return sb.toString();
+    String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+    String pathAndQuery = u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+    return of(u.getScheme(), u.getHost(), effectivePort(u), pathAndQuery).value();
   }
 
   static int effectivePort(URI u) {

@@ -57,15 +57,12 @@ public final class HopByHop {
 
   /** The fixed set plus every field named in the given Connection field lines, lower-cased. */
   public static Set<String> names(List<String> connectionFieldLines) {
-    if (connectionFieldLines.isEmpty()) {
+    Set<String> options = connectionOptions(connectionFieldLines);
+    if (options.isEmpty()) {
       return ALWAYS;
     }
     Set<String> out = new LinkedHashSet<>(ALWAYS);
-    for (String line : connectionFieldLines) {
-      for (String option : Headers.splitList(line)) {
-        out.add(option.toLowerCase(Locale.ROOT));
-      }
-    }
+    out.addAll(options);
     return out;
   }
 

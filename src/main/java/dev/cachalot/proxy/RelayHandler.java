@@ -28,7 +28,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   /** Per direction: at most this much queued for a slow peer (plus one read) before reading pauses. */
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 512 * 1024);
-  private static final int MAX_READ = 256 * 1024;
+  /** Reads grow to 256 KiB while a side keeps delivering; shared, as each channel keeps its own handle. */
+  private static final AdaptiveRecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024);
 
   private final Channel peer;
   private final AtomicLong bytes;
@@ -41,7 +42,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     ctx.channel().config().setWriteBufferWaterMark(WATER_MARK);
-    ctx.channel().config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ));
+    ctx.channel().config().setRecvByteBufAllocator(READS);
   }
 
   @Override
