@@ -298,8 +298,8 @@ verify_hits() {
 # ---------------------------------------------------------------------------------------------
 # one wrk run; appends a row to results.tsv
 RESULTS=""
-wrk_run() { # round scenario target path conns duration [record]
-  local round=$1 sc=$2 t=$3 path=$4 conns=$5 dur=$6 record=${7:-1}
+wrk_run() { # round scenario target path conns duration [record] [extra request header]
+  local round=$1 sc=$2 t=$3 path=$4 conns=$5 dur=$6 record=${7:-1} header=${8:-}
   local port out tm o0 o1 peak line
   port=$(port_of "$t")
   out="$T/wrk.out"; tm="$T/wrk.time"
@@ -307,7 +307,7 @@ wrk_run() { # round scenario target path conns duration [record]
   reset_peak "${PID[$t]}"
   TIMEFORMAT='%U %S %R'
   { time BENCH_PATH="$(target_path "$t" "$path")" BENCH_HOST="$ORIGIN" \
-      taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"${dur}s" --timeout 10s -s "$HERE/wrk.lua" \
+      taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"${dur}s" --timeout 10s ${header:+-H "$header"} -s "$HERE/wrk.lua" \
       "http://127.0.0.1:$port/" >"$out" 2>&1; } 2>"$tm" || true
   peak=$(rss_kb VmHWM "${PID[$t]}")
   o1=$(origin_lines)
@@ -376,13 +376,19 @@ main() {
   local t
   for t in $TARGETS; do [ "$t" = direct ] || verify_hits "$t"; done
 
-  log "warm-up: Cachalot ${WARMUP}s on 1k hits, $((WARMUP / 2 + 1))s on 100k hits and on pass-through; peers 1s each"
+  # Every measured run opens its connections afresh, so the warm-up also opens connections by the
+  # thousand (one request each): a JIT compiles only code that has run often, and 64 connections
+  # per keep-alive warm-up leave a JVM's connection set-up interpreted, at about 1 ms per connection
+  # (a 60-80 ms stall at the start of each run, which alone set Cachalot's p99 in (a)).
+  log "warm-up: Cachalot ${WARMUP}s on 1k hits, $((WARMUP / 2 + 1))s each on 100k hits, pass-through and one-request connections; peers 1s each"
   for t in $TARGETS; do
     local w1=1 w2=1
     [ "$t" = cachalot ] && { w1=$WARMUP; w2=$((WARMUP / 2 + 1)); }
     wrk_run 0 warm "$t" /1k 64 "$w1" 0
     wrk_run 0 warm "$t" /100k 64 "$w2" 0
     wrk_run 0 warm "$t" /nostore/1k 64 "$w2" 0
+    wrk_run 0 warm "$t" /1k 16 "$w2" 0 "Connection: close"
+    wrk_run 0 warm "$t" /nostore/1k 16 "$w2" 0 "Connection: close"
     wrk_run 0 warm "$t" /10m 4 1 0
   done
   cat "$T/www/nostore/big" >/dev/null   # page cache: (f) compares tunnels, not the first read of the file
