@@ -58,13 +58,14 @@ final class AccessLog implements AutoCloseable {
   private final OutputStreamAppender<ILoggingEvent> sink;
   private final ProxyListener listener;
   private final AccessLogFormat format;
-  private final BlockingQueue<String> pending = new ArrayBlockingQueue<>(PENDING_LIMIT);
+  private final BlockingQueue<String> pending;
   private final LongAdder dropped = new LongAdder();
   private final Thread writer;
   private volatile boolean closed;
 
   private AccessLog(Logger logger, OutputStreamAppender<ILoggingEvent> sink, ProxyListener listener,
-      AccessLogFormat format) {
+      AccessLogFormat format, int pendingLimit) {
+    this.pending = new ArrayBlockingQueue<>(pendingLimit);
     this.logger = logger;
     this.sink = sink;
     this.listener = listener;
@@ -79,6 +80,11 @@ final class AccessLog implements AutoCloseable {
   }
 
   static AccessLog open(Optional<Path> file, Observability observability) {
+    return open(file, observability, PENDING_LIMIT);
+  }
+
+  /** As {@link #open(Optional, Observability)}, holding at most {@code pendingLimit} lines for the writer. */
+  static AccessLog open(Optional<Path> file, Observability observability, int pendingLimit) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
@@ -107,7 +113,7 @@ final class AccessLog implements AutoCloseable {
     logger.setAdditive(false);
     logger.setLevel(Level.INFO);
     logger.addAppender(sink);
-    return new AccessLog(logger, sink, observability.listener(), observability.accessLogFormat());
+    return new AccessLog(logger, sink, observability.listener(), observability.accessLogFormat(), pendingLimit);
   }
 
   private void writeUntilClosed() {
