@@ -213,7 +213,13 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       return;
     }
     if (Purge.METHOD.equals(request.method())) {
-      respond(request, Purge.answer(engine, ctx, request, target), start);
+      // A pipelined request waits while the shared tier answers.
+      busy = true;
+      Purge.answer(engine, ctx, target, response -> {
+        busy = false;
+        respond(request, response, start);
+        drain();
+      });
       return;
     }
     if (!"http".equals(target.scheme())) {

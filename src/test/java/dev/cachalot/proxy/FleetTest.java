@@ -215,4 +215,32 @@ class FleetTest {
       }
     });
   }
+
+  @Test
+  void aPurgeThroughAProxyThatNeverServedTheUriRemovesTheSharedCopy() throws Exception {
+    int[] version = {0};
+    origin.handle("/q", r -> Response.ok("v" + (++version[0]) + "\n").header("Cache-Control", "max-age=300"));
+    TestProxy a = proxy();
+    TestProxy b = proxy();
+    awaitUp(a, b);
+    assertThat(get(a, "/q").body()).isEqualTo("v1\n");
+    awaitShared(1);
+
+    HttpResponse<String> purge = client(b).send(HttpRequest.newBuilder(URI.create(origin.url("/q")))
+        .method("PURGE", HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+
+    assertThat(purge.statusCode()).as("B held no copy, but the fleet did").isEqualTo(200);
+    assertThat(purge.body()).startsWith("purged 1 ");
+    assertThat(sharedEntries()).isZero();
+    await(() -> {
+      try {
+        return get(a, "/q").body().equals("v2\n"); // A dropped its own copy on B's invalidation
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    HttpResponse<String> again = client(b).send(HttpRequest.newBuilder(URI.create(origin.url("/nothing-here")))
+        .method("PURGE", HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+    assertThat(again.statusCode()).isEqualTo(404);
+  }
 }

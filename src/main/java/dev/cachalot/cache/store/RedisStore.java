@@ -36,6 +36,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -402,23 +403,30 @@ public final class RedisStore implements AutoCloseable {
 
   // ---- invalidation ----
 
-  /** Deletes every shared variant of {@code key} and tells the other instances to drop their copies. */
-  public void remove(CacheKey key) {
+  /**
+   * Deletes every shared variant of {@code key} and tells the other instances to drop their copies;
+   * completes with how many variants Redis held (0 when it is unreachable), never exceptionally.
+   */
+  public CompletableFuture<Integer> remove(CacheKey key) {
     RedisAsyncCommands<String, byte[]> redis = commands();
     if (redis == null) {
-      return;
+      return CompletableFuture.completedFuture(0);
     }
     String uriHash = sha(key.value());
     String variantsKey = PREFIX + "variants:" + uriHash;
-    redis.smembers(variantsKey).thenCompose(ids -> {
-      String[] keys = new String[ids.size() + 1];
+    return redis.smembers(variantsKey).thenCompose(ids -> {
+      String[] metas = new String[ids.size()];
       int i = 0;
       for (byte[] id : ids) {
-        keys[i++] = PREFIX + "meta:" + uriHash + ":" + new String(id, StandardCharsets.US_ASCII);
+        metas[i++] = PREFIX + "meta:" + uriHash + ":" + new String(id, StandardCharsets.US_ASCII);
       }
-      keys[i] = variantsKey;
-      return redis.del(keys);
-    }).whenComplete((n, failure) -> publish(key));
+      CompletionStage<Long> deleted = metas.length == 0 ? CompletableFuture.completedFuture(0L) : redis.del(metas);
+      redis.del(variantsKey);
+      return deleted;
+    }).handle((n, failure) -> {
+      publish(key);
+      return failure == null ? n.intValue() : 0;
+    }).toCompletableFuture();
   }
 
   /** Deletes one shared variant (a stored response found to be no longer usable) and tells the fleet. */

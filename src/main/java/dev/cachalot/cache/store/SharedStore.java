@@ -100,6 +100,13 @@ public final class SharedStore implements Store {
     return removed;
   }
 
+  /** A proxy that never served the URI still purges the fleet's copy, and says so. */
+  @Override
+  public CompletableFuture<Integer> purge(CacheKey key) {
+    int removed = local.remove(key);
+    return redis.remove(key).thenApply(shared -> Math.max(removed, shared));
+  }
+
   @Override
   public void remove(CachedResponse response) {
     local.remove(response);

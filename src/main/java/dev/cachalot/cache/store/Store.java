@@ -20,6 +20,15 @@ public interface Store extends AutoCloseable {
   /** Removes every variant of a URI from every tier; returns how many variants there were. */
   int remove(CacheKey key);
 
+  /**
+   * Removes every variant of a URI from every tier, a shared one included, for PURGE: completes with
+   * how many variants the tier that held most of them had, and never exceptionally. Only a shared
+   * tier has to wait for an answer; the others complete at once.
+   */
+  default CompletableFuture<Integer> purge(CacheKey key) {
+    return CompletableFuture.completedFuture(remove(key));
+  }
+
   /** Removes this stored response (when it is still the stored one). */
   void remove(CachedResponse response);
 
