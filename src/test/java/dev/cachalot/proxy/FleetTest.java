@@ -70,6 +70,27 @@ class FleetTest {
         .build(), BodyHandlers.ofString());
   }
 
+  /** An origin path whose body is v1, v2, ... one version per origin request, fresh for five minutes. */
+  private void versioned(String path) {
+    int[] version = {0};
+    origin.handle(path, r -> Response.ok("v" + (++version[0]) + "\n").header("Cache-Control", "max-age=300"));
+  }
+
+  private void awaitBody(TestProxy p, String path, String body) throws InterruptedException {
+    await(() -> {
+      try {
+        return get(p, path).body().equals(body);
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
+  private HttpResponse<String> purge(TestProxy p, String path) throws Exception {
+    return client(p).send(HttpRequest.newBuilder(URI.create(origin.url(path))).timeout(Duration.ofSeconds(10))
+        .method("PURGE", HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+  }
+
   private static void await(BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!condition.getAsBoolean()) {
@@ -195,52 +216,33 @@ class FleetTest {
 
   @Test
   void aPurgeThroughOneProxyIsSeenByAnother() throws Exception {
-    int[] version = {0};
-    origin.handle("/p", r -> Response.ok("v" + (++version[0]) + "\n").header("Cache-Control", "max-age=300"));
+    versioned("/p");
     TestProxy a = proxy();
     TestProxy b = proxy();
     awaitUp(a, b);
     assertThat(get(a, "/p").body()).isEqualTo("v1\n");
     assertThat(hitThrough(b, "/p").body()).isEqualTo("v1\n"); // now in B's memory tier too
 
-    HttpResponse<String> purge = client(a).send(HttpRequest.newBuilder(URI.create(origin.url("/p")))
-        .method("PURGE", HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString());
-    assertThat(purge.statusCode()).isEqualTo(200);
+    assertThat(purge(a, "/p").statusCode()).isEqualTo(200);
 
-    await(() -> {
-      try {
-        return get(b, "/p").body().equals("v2\n");
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    awaitBody(b, "/p", "v2\n");
   }
 
   @Test
   void aPurgeThroughAProxyThatNeverServedTheUriRemovesTheSharedCopy() throws Exception {
-    int[] version = {0};
-    origin.handle("/q", r -> Response.ok("v" + (++version[0]) + "\n").header("Cache-Control", "max-age=300"));
+    versioned("/q");
     TestProxy a = proxy();
     TestProxy b = proxy();
     awaitUp(a, b);
     assertThat(get(a, "/q").body()).isEqualTo("v1\n");
     awaitShared(1);
 
-    HttpResponse<String> purge = client(b).send(HttpRequest.newBuilder(URI.create(origin.url("/q")))
-        .method("PURGE", HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+    HttpResponse<String> purge = purge(b, "/q");
 
     assertThat(purge.statusCode()).as("B held no copy, but the fleet did").isEqualTo(200);
     assertThat(purge.body()).startsWith("purged 1 ");
     assertThat(sharedEntries()).isZero();
-    await(() -> {
-      try {
-        return get(a, "/q").body().equals("v2\n"); // A dropped its own copy on B's invalidation
-      } catch (Exception e) {
-        return false;
-      }
-    });
-    HttpResponse<String> again = client(b).send(HttpRequest.newBuilder(URI.create(origin.url("/nothing-here")))
-        .method("PURGE", HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString());
-    assertThat(again.statusCode()).isEqualTo(404);
+    awaitBody(a, "/q", "v2\n"); // A dropped its own copy on B's invalidation
+    assertThat(purge(b, "/nothing-here").statusCode()).isEqualTo(404);
   }
 }
