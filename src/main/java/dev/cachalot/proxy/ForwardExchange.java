@@ -226,7 +226,7 @@ final class ForwardExchange implements OriginListener {
       ReferenceCountUtil.release(response);
       // On a reused connection, garbage usually means the previous response carried more bytes
       // than its Content-Length said: the connection is poisoned, not this exchange.
-      if (!retryOnFreshConnection()) {
+      if (!retryOnFreshConnection(response.decoderResult().cause())) {
         failBeforeResponse(new InvalidOriginResponse(response.decoderResult().cause()));
       }
       return;
@@ -353,7 +353,7 @@ final class ForwardExchange implements OriginListener {
       return;
     }
     if (!responseStarted) {
-      if (!retryOnFreshConnection()) {
+      if (!retryOnFreshConnection(cause)) {
         failBeforeResponse(cause);
       }
     } else {
@@ -384,9 +384,14 @@ final class ForwardExchange implements OriginListener {
    * sent again (idempotent, no body, not retried yet), starts over on a fresh connection: the
    * origin may have closed the kept-alive connection as we reused it (RFC 9112 §9.3.1).
    */
-  private boolean retryOnFreshConnection() {
-    boolean reused = origin != null && OriginPool.wasReused(origin);
+  private boolean retryOnFreshConnection(Throwable cause) {
+    Channel failed = origin;
+    boolean reused = failed != null && OriginPool.wasReused(failed);
     discardOrigin();
+    if (Trace.on()) {
+      Trace.event("origin {} failed before the response ({}){}", failed, cause,
+          reused ? ", a reused connection" : "");
+    }
     if (!reused || retried || !bodylessRequest || !isIdempotent()) {
       return false;
     }

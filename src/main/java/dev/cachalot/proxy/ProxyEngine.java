@@ -102,6 +102,7 @@ final class ProxyEngine {
       protected void initChannel(Channel ch) {
         ch.pipeline().addLast(
             new IdleStateHandler(0, 0, config.originIdleTimeout().toMillis(), TimeUnit.MILLISECONDS),
+            new OriginOverrun(),
             new HttpClientCodec(originDecoderConfig(), HttpClientCodec.DEFAULT_FAIL_ON_MISSING_RESPONSE,
                 HttpClientCodec.DEFAULT_PARSE_HTTP_AFTER_CONNECT_REQUEST),
             new OriginHandler());

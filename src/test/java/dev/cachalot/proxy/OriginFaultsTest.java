@@ -111,4 +111,71 @@ class OriginFaultsTest {
     }
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
+
+  /**
+   * An origin whose bodies run 31 bytes past their Content-Length (as the conformance suite's
+   * Content-Length tests do) and which keeps its connections open. The surplus must not be read as the
+   * next response: the proxy closes that connection, so the next request (a GET, then a POST) reaches
+   * the origin once, on a new connection, and gets its answer.
+   */
+  @Test
+  void aConnectionThatSentMoreThanItsContentLengthIsNotReused() throws Exception {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+      Thread acceptor = new Thread(() -> overSendingOrigin(server, requests, connections), "over-sending-origin");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String base = "http://127.0.0.1:" + server.getLocalPort();
+      try (RawHttp c = RawHttp.connect(proxy.address(), Duration.ofSeconds(5))) {
+        RawHttp.Response first = c.write("GET " + base + "/a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readResponse();
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.bodyText()).isEqualTo("01234");
+        RawHttp.Response second = c.write("GET " + base + "/b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readResponse();
+        assertThat(second.status()).isEqualTo(200);
+        RawHttp.Response post = c.write("POST " + base + "/c HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc")
+            .readResponse();
+        assertThat(post.status()).as("a POST is never retried, so it must not meet a poisoned connection").isEqualTo(200);
+      }
+      assertThat(requests.get()).as("each request reached the origin once").isEqualTo(3);
+      assertThat(connections.get()).as("no connection was reused after a surplus").isEqualTo(3);
+    }
+  }
+
+  private static void overSendingOrigin(java.net.ServerSocket server, java.util.concurrent.atomic.AtomicInteger requests,
+      java.util.concurrent.atomic.AtomicInteger connections) {
+    while (!server.isClosed()) {
+      try {
+        java.net.Socket socket = server.accept();
+        connections.incrementAndGet();
+        Thread handler = new Thread(() -> {
+          try (socket; var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+              StandardCharsets.ISO_8859_1))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+              int length = 0;
+              for (String header = in.readLine(); header != null && !header.isEmpty(); header = in.readLine()) {
+                if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                  length = Integer.parseInt(header.substring(15).trim());
+                }
+              }
+              for (int i = 0; i < length; i++) {
+                in.read();
+              }
+              requests.incrementAndGet();
+              socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nCache-Control: no-store\r\n\r\n"
+                  + "0123456789abcdef0123456789abcdef012345").getBytes(StandardCharsets.ISO_8859_1));
+              socket.getOutputStream().flush();
+            }
+          } catch (java.io.IOException e) {
+            // the proxy closed the connection
+          }
+        });
+        handler.setDaemon(true);
+        handler.start();
+      } catch (java.io.IOException e) {
+        return;
+      }
+    }
+  }
 }
