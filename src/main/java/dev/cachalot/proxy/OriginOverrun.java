@@ -26,8 +26,7 @@ final class OriginOverrun extends ChannelInboundHandlerAdapter {
     raw.retain();
     try {
       ctx.fireChannelRead(raw);
-      OriginPool.Slot slot = ctx.channel().attr(OriginPool.SLOT).get();
-      if (raw.isReadable() && slot != null && slot.idle) {
+      if (raw.isReadable() && isIdle(ctx)) {
         if (Trace.on()) {
           Trace.event("origin {} sent {} bytes past the end of its response: closed, not reused", ctx.channel(),
               raw.readableBytes());
@@ -37,5 +36,11 @@ final class OriginOverrun extends ChannelInboundHandlerAdapter {
     } finally {
       raw.release();
     }
+  }
+
+  /** Given back to the pool: no exchange is waiting for these bytes. */
+  private static boolean isIdle(ChannelHandlerContext ctx) {
+    OriginPool.Slot slot = ctx.channel().attr(OriginPool.SLOT).get();
+    return slot != null && slot.idle;
   }
 }

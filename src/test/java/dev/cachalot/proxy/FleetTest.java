@@ -70,10 +70,18 @@ class FleetTest {
         .build(), BodyHandlers.ofString());
   }
 
-  /** An origin path whose body is v1, v2, ... one version per origin request, fresh for five minutes. */
-  private void versioned(String path) {
+  /**
+   * Two proxies sharing Redis, and a path whose body is v1, v2, ... (one version per origin request,
+   * fresh for five minutes), already fetched once through the first proxy.
+   */
+  private TestProxy[] twoProxiesAfterAFetchOfV1ThroughTheFirst(String path) throws Exception {
     int[] version = {0};
     origin.handle(path, r -> Response.ok("v" + (++version[0]) + "\n").header("Cache-Control", "max-age=300"));
+    TestProxy a = proxy();
+    TestProxy b = proxy();
+    awaitUp(a, b);
+    assertThat(get(a, path).body()).isEqualTo("v1\n");
+    return new TestProxy[] {a, b};
   }
 
   private void awaitBody(TestProxy p, String path, String body) throws InterruptedException {
@@ -216,11 +224,9 @@ class FleetTest {
 
   @Test
   void aPurgeThroughOneProxyIsSeenByAnother() throws Exception {
-    versioned("/p");
-    TestProxy a = proxy();
-    TestProxy b = proxy();
-    awaitUp(a, b);
-    assertThat(get(a, "/p").body()).isEqualTo("v1\n");
+    TestProxy[] pair = twoProxiesAfterAFetchOfV1ThroughTheFirst("/p");
+    TestProxy a = pair[0];
+    TestProxy b = pair[1];
     assertThat(hitThrough(b, "/p").body()).isEqualTo("v1\n"); // now in B's memory tier too
 
     assertThat(purge(a, "/p").statusCode()).isEqualTo(200);
@@ -230,11 +236,9 @@ class FleetTest {
 
   @Test
   void aPurgeThroughAProxyThatNeverServedTheUriRemovesTheSharedCopy() throws Exception {
-    versioned("/q");
-    TestProxy a = proxy();
-    TestProxy b = proxy();
-    awaitUp(a, b);
-    assertThat(get(a, "/q").body()).isEqualTo("v1\n");
+    TestProxy[] pair = twoProxiesAfterAFetchOfV1ThroughTheFirst("/q");
+    TestProxy a = pair[0];
+    TestProxy b = pair[1];
     awaitShared(1);
 
     HttpResponse<String> purge = purge(b, "/q");
