@@ -1,0 +1,55 @@
+package dev.cachalot.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(20)
+class TransportTest {
+
+  @Test
+  void onLinuxTheNativeEpollTransportIsTheOneChosen() {
+    assumeThat(System.getProperty("os.name")).isEqualTo("Linux");
+    assertThat(Epoll.isAvailable()).as("native epoll: %s", Epoll.unavailabilityCause()).isTrue();
+    assertThat(Transport.best()).isEqualTo(Transport.EPOLL);
+  }
+
+  @Test
+  void anAcceptedEpollConnectionHoldsAtMostTheGivenUnsentBytesInTheKernel() throws Exception {
+    assumeThat(Epoll.isAvailable()).isTrue();
+    EventLoopGroup group = Transport.EPOLL.newGroup(1, new DefaultThreadFactory("transport-test", true));
+    CompletableFuture<Long> applied = new CompletableFuture<>();
+    try {
+      Channel server = new ServerBootstrap().group(group).channel(Transport.EPOLL.serverChannel())
+          .childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              Transport.EPOLL.limitUnsent(ch, 96 * 1024);
+              // Read back from the kernel (getsockopt), not from Netty's copy of the setting.
+              applied.complete(((EpollSocketChannel) ch).config().getTcpNotSentLowAt());
+            }
+          })
+          .bind("127.0.0.1", 0).sync().channel();
+      try (Socket client = new Socket()) {
+        client.connect(server.localAddress(), 5_000);
+        assertThat(applied.get(5, TimeUnit.SECONDS)).isEqualTo(96 * 1024L);
+      } finally {
+        server.close().sync();
+      }
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+}
