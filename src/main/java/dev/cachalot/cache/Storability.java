@@ -2,8 +2,8 @@ package dev.cachalot.cache;
 
 import dev.cachalot.http.CacheControl;
 import dev.cachalot.http.HopByHop;
-import java.util.LinkedHashSet;
 import dev.cachalot.rules.Rule;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -120,6 +120,33 @@ public final class Storability {
       return Verdict.yes("status " + status + " heuristically cacheable");
     }
     return Verdict.no("status " + status + " not heuristically cacheable and no explicit freshness");
+  }
+
+  /**
+   * Second step for a response {@link #check} allows: is there any later request it could answer
+   * without a full refetch? Not when it has no freshness lifetime at all (RFC 9111 §4.2.1: max-age=0,
+   * Expires at or before Date, or nothing to go by), no validator (ETag, Last-Modified) for a
+   * conditional request (§4.3.1), and no stale-while-revalidate or stale-if-error (RFC 5861) to serve
+   * it stale. Storing such a response, typical of dynamic pages and APIs that send no caching headers,
+   * rewrites the entry on every request for nothing; Squid does not store it either. The costs: a
+   * client's max-stale cannot be answered from it, nor can it be served stale while the origin is
+   * down. A response with a positive lifetime is kept even when Age already exceeds it, as its origin
+   * meant it to be reused.
+   *
+   * @param storable {@link #check}'s verdict for the response, returned when the response is worth storing
+   */
+  public static Verdict reusable(Verdict storable, RequestHead req, StoredResponse stored, CacheConfig cfg) {
+    if (!Freshness.lifetime(req, stored, cfg).value().isZero()) {
+      return storable;
+    }
+    if (stored.headers().contains("ETag") || stored.headers().contains("Last-Modified")) {
+      return storable;
+    }
+    CacheControl cc = stored.directives();
+    if (cc.has("stale-while-revalidate") || cc.has("stale-if-error")) {
+      return storable;
+    }
+    return Verdict.no("no freshness lifetime and no validator: reusable only after a full refetch");
   }
 
   /**

@@ -85,13 +85,17 @@ final class StoringObserver implements ExchangeObserver {
       return !serveStale("stale-if-error after " + status);
     }
     Storability.Verdict verdict = Storability.check(request, head, engine.cacheConfig);
+    StoredResponse candidate = null;
+    if (verdict.storable()) {
+      candidate = new StoredResponse(Storability.headersToStore(head), request.headers(), requestTime, responseTime);
+      verdict = Storability.reusable(verdict, request, candidate, engine.cacheConfig);
+    }
     long declared = HttpUtil.getContentLength(originResponse, -1L);
     boolean fits = declared <= engine.cacheConfig.maxObjectBytes();
     CacheStatus cacheStatus = CacheStatus.forward(engine.cacheName, fwd).withFwdStatus(status);
     if (verdict.storable() && fits) {
-      ResponseHead toStore = Storability.headersToStore(head);
-      meta = new StoredResponse(toStore, request.headers(), requestTime, responseTime);
-      variant = Vary.secondaryKey(toStore, request);
+      meta = candidate;
+      variant = Vary.secondaryKey(candidate.head(), request);
       capturing = true;
       engine.uncacheable.forget(key);
       cacheStatus = cacheStatus.withStored(true);

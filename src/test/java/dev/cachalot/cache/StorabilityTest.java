@@ -177,4 +177,53 @@ class StorabilityTest {
         "Cache-Control", "max-age=60, private=\"X-User\", no-cache=\"X-Tag\"", "Content-Type", "text/plain",
         "X-Test-Header", "v"));
   }
+
+  private static Verdict reusable(String... headerPairs) {
+    Verdict storable = Verdict.yes("status 200 heuristically cacheable");
+    Verdict verdict = Storability.reusable(storable, get(), Fixtures.stored(headerPairs), CFG);
+    if (verdict.storable()) {
+      assertThat(verdict).as("the verdict of the first step, unchanged").isSameAs(storable);
+    }
+    return verdict;
+  }
+
+  @ParameterizedTest
+  @MethodSource("withoutLifetimeOrValidator")
+  void rfc9111_4_2_1_and_4_3_1_aResponseWithoutLifetimeOrValidatorIsNotWorthStoring(List<String> headers) {
+    Verdict verdict = reusable(headers.toArray(String[]::new));
+    assertThat(verdict.storable()).isFalse();
+    assertThat(verdict.reason()).isEqualTo("no freshness lifetime and no validator: reusable only after a full refetch");
+  }
+
+  static Stream<List<String>> withoutLifetimeOrValidator() {
+    return Stream.of(
+        List.of(),
+        List.of("Content-Type", "text/plain"),
+        List.of("Cache-Control", "max-age=0"),
+        List.of("Cache-Control", "public"),
+        List.of("Cache-Control", "s-maxage=0, max-age=60"),
+        List.of("Expires", Fixtures.date(0)),
+        List.of("Expires", "0"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("reusableLater")
+  void rfc9111_4_2_1_and_4_3_1_aResponseWithALifetimeOrAValidatorIsWorthStoring(List<String> headers) {
+    assertThat(reusable(headers.toArray(String[]::new)).storable()).isTrue();
+  }
+
+  static Stream<List<String>> reusableLater() {
+    return Stream.of(
+        List.of("Cache-Control", "max-age=1"),
+        List.of("Cache-Control", "max-age=60", "Age", "59"),
+        List.of("Cache-Control", "max-age=60", "Age", "3600"),
+        List.of("Expires", Fixtures.date(60)),
+        List.of("Last-Modified", Fixtures.date(-3600)),
+        List.of("Last-Modified", Fixtures.date(0)),
+        List.of("ETag", "\"v1\""),
+        List.of("Cache-Control", "max-age=0", "ETag", "W/\"v1\""),
+        List.of("Cache-Control", "no-cache", "ETag", "\"v1\""),
+        List.of("Cache-Control", "max-age=0, stale-if-error=60"),
+        List.of("Cache-Control", "max-age=0, stale-while-revalidate=60"));
+  }
 }

@@ -178,7 +178,8 @@ class ProxyConfigFileTest {
   @Test
   void reloadAppliesNewRulesToNewRequestsAndABrokenFileKeepsTheOldOnes() throws Exception {
     String byHash = "/debian/dists/bookworm/main/by-hash/SHA256/abc";
-    origin.handle(byHash, r -> Response.ok("index\n"));
+    // A mirror's ETag: with zero lifetime and no validator the response would not be stored at all.
+    origin.handle(byHash, r -> Response.ok("index\n").header("ETag", "\"index-1\""));
     Path file = write("listen: 127.0.0.1:0\n");
     ProxyCommand command = parsed("--config", file.toString());
     try (ProxyServer server = ProxyServer.start(command.effectiveConfig())) {

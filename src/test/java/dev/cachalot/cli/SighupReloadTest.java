@@ -40,7 +40,8 @@ class SighupReloadTest {
   @Test
   void sighupReloadsTheRulesOfARunningProxy() throws Exception {
     String pool = "/debian/pool/main/h/hello/hello_2.10-3_amd64.deb";
-    origin.handle(pool, r -> Response.ok("deb\n"));
+    // A mirror's ETag: with zero lifetime and no validator the response would not be stored at all.
+    origin.handle(pool, r -> Response.ok("deb\n").header("ETag", "\"deb-1\""));
     Path config = dir.resolve("cachalot.yaml");
     Files.writeString(config, "listen: 127.0.0.1:0\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

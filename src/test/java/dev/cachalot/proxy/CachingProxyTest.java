@@ -136,6 +136,28 @@ class CachingProxyTest {
     }
   }
 
+  /**
+   * A response with no freshness information and no validator, as dynamic pages and APIs send, could
+   * be reused only after a full refetch: it is passed on without being stored, so repeated requests
+   * neither rewrite the cache nor find a stale copy (RFC 9111 §4.2, §4.3.1).
+   */
+  @Test
+  void aResponseWithoutFreshnessOrValidatorIsPassedOnButNotStored() throws Exception {
+    AtomicInteger served = new AtomicInteger();
+    origin.handle("/api", r -> Response.ok("reply " + served.incrementAndGet()).header("Content-Type", "text/plain"));
+
+    HttpResponse<byte[]> first = get("/api");
+    HttpResponse<byte[]> second = get("/api");
+
+    assertThat(new String(first.body())).isEqualTo("reply 1");
+    assertThat(new String(second.body())).isEqualTo("reply 2");
+    assertThat(first.headers().firstValue("Cache-Status")).hasValueSatisfying(v -> assertThat(v)
+        .contains("fwd=uri-miss").doesNotContain("stored"));
+    assertThat(second.headers().firstValue("Cache-Status")).hasValueSatisfying(v -> assertThat(v)
+        .doesNotContain("fwd=stale").doesNotContain("stored"));
+    assertThat(origin.requests("/api")).isEqualTo(2);
+  }
+
   @Test
   void varyAcceptEncodingKeepsOneVariantPerEncoding() throws Exception {
     origin.handle("/v", r -> {
