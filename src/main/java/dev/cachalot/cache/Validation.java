@@ -2,6 +2,7 @@ package dev.cachalot.cache;
 
 import dev.cachalot.http.CacheControl;
 import dev.cachalot.http.HopByHop;
+import dev.cachalot.rules.Rule;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -54,6 +55,17 @@ public final class Validation {
       return lm.equals(stored.headers().first("Last-Modified"));
     }
     return true;
+  }
+
+  /**
+   * Whether every use of the stored response needs validation, whatever its age: it has no freshness
+   * lifetime (§4.2.1: max-age=0, Expires at Date, nothing to go by) or carries no-cache (§5.2.2.4)
+   * that no operator rule overrides.
+   */
+  public static boolean validatedOnEveryUse(RequestHead request, StoredResponse stored, CacheConfig cfg) {
+    Freshness.Lifetime lifetime = Freshness.lifetime(request, stored, cfg);
+    boolean override = lifetime.rule().map(Rule::override).orElse(false);
+    return lifetime.value().isZero() || stored.directives().noCache() && !override;
   }
 
   /**

@@ -130,7 +130,10 @@ final class StoringObserver implements ExchangeObserver {
     if (refreshed.isEmpty()) {
       return true;
     }
-    engine.store.put(refreshed.get());
+    // Validated on every use before and after: the slower tiers' copies keep their old times (Store.refresh).
+    boolean everywhere = !(Validation.validatedOnEveryUse(request, validating.meta(), engine.cacheConfig)
+        && Validation.validatedOnEveryUse(request, freshened, engine.cacheConfig));
+    engine.store.refresh(refreshed.get(), everywhere);
     CacheStatus status = CacheStatus.forward(engine.cacheName, CacheStatus.Fwd.STALE).withFwdStatus(304);
     return !Responder.serve(client, engine, clientRequest, request, refreshed.get(), status, "TCP_REFRESH_UNMODIFIED", start);
   }

@@ -7,6 +7,10 @@ import static dev.cachalot.cache.Fixtures.get;
 import static dev.cachalot.cache.Fixtures.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachalot.rules.Action;
+import dev.cachalot.rules.Rule;
+import dev.cachalot.rules.Rules;
+import dev.cachalot.rules.UrlPattern;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,5 +165,33 @@ class ValidationTest {
   void rfc9111_4_3_5_nonOkHeadResponseDoesNotUpdate() {
     assertThat(Validation.freshenWithHead(stored(200), ResponseHead.of(410), at(1), at(1))).isEmpty();
     assertThat(Validation.freshenWithHead(stored(404), ResponseHead.of(200), at(1), at(1))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyUse")
+  void rfc9111_4_2_1_and_5_2_2_4_whatIsValidatedOnEveryUse(List<String> headers, boolean everyUse) {
+    assertThat(Validation.validatedOnEveryUse(get(), stored(headers.toArray(String[]::new)), CFG)).isEqualTo(everyUse);
+  }
+
+  static Stream<Arguments> everyUse() {
+    return Stream.of(
+        Arguments.of(List.of("ETag", "\"a\""), true),
+        Arguments.of(List.of("Cache-Control", "no-cache", "ETag", "\"a\""), true),
+        Arguments.of(List.of("Cache-Control", "max-age=600, no-cache", "ETag", "\"a\""), true),
+        Arguments.of(List.of("Cache-Control", "max-age=0", "ETag", "\"a\""), true),
+        Arguments.of(List.of("Expires", date(0), "ETag", "\"a\""), true),
+        Arguments.of(List.of("Cache-Control", "max-age=600", "ETag", "\"a\""), false),
+        Arguments.of(List.of("Cache-Control", "no-cache=\"Set-Cookie\", max-age=600"), false),
+        Arguments.of(List.of("Last-Modified", LM), false),
+        Arguments.of(List.of("Expires", date(60)), false));
+  }
+
+  @Test
+  void anOverridingRuleMakesANoCacheResponseFreshSoItIsNotValidatedOnEveryUse() {
+    CacheConfig cfg = CFG.withRules(Rules.of(
+        Rule.of("imm", UrlPattern.glob("*", false), new Action.Immutable(Duration.ofDays(1))).withOverride(true)));
+    StoredResponse noCache = stored("Cache-Control", "no-cache, max-age=60", "ETag", "\"a\"");
+    assertThat(Validation.validatedOnEveryUse(get(), noCache, cfg)).isFalse();
+    assertThat(Validation.validatedOnEveryUse(get(), noCache, CFG)).isTrue();
   }
 }

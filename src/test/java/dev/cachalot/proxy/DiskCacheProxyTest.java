@@ -82,6 +82,60 @@ class DiskCacheProxyTest {
     assertThat(origin.requests("/b")).isEqualTo(1);
   }
 
+  /** The origin's validator for /v; a matching If-None-Match gets a 304 with {@code cc304}. */
+  private void validated(String path, String cc200, String cc304) {
+    origin.handle(path, r -> "\"v1\"".equals(r.header("If-None-Match"))
+        ? Response.of(304, "").header("ETag", "\"v1\"").header("Cache-Control", cc304)
+        : Response.ok("validated body").header("ETag", "\"v1\"").header("Cache-Control", cc200));
+  }
+
+  /** The identity of the one entry file (a rewrite replaces the file, so its key changes). */
+  private Object entryFile() throws IOException {
+    try (Stream<Path> files = Files.walk(dir.resolve("v1"))) {
+      List<Path> all = files.filter(Files::isRegularFile).toList();
+      assertThat(all).hasSize(1);
+      return Files.readAttributes(all.get(0), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    }
+  }
+
+  /**
+   * A no-cache response is validated on every request; a 304 that leaves it so refreshes the memory
+   * copy only (RFC 9111 §4.3.4), instead of rewriting the file each time.
+   */
+  @Test
+  void a304ForAResponseValidatedOnEveryUseDoesNotRewriteItsFile() throws IOException {
+    validated("/v", "no-cache", "no-cache");
+    start();
+    assertThat(get("/v").bodyText()).isEqualTo("validated body");
+    start(); // close flushes the disk write
+    Object before = entryFile();
+    for (int i = 0; i < 3; i++) {
+      RawHttp.Response r = get("/v");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.bodyText()).isEqualTo("validated body");
+      assertThat(r.headers().get("Cache-Status")).contains("fwd-status=304");
+    }
+    start();
+    assertThat(origin.requests("/v")).isEqualTo(4);
+    assertThat(entryFile()).isEqualTo(before);
+    assertThat(get("/v").bodyText()).as("the file still serves, after a validation").isEqualTo("validated body");
+  }
+
+  @Test
+  void a304ThatMakesTheResponseFreshRewritesItsFile() throws IOException {
+    validated("/w", "max-age=0", "max-age=3600");
+    start();
+    assertThat(get("/w").bodyText()).isEqualTo("validated body");
+    start();
+    Object before = entryFile();
+    assertThat(get("/w").headers().get("Cache-Status")).contains("fwd-status=304");
+    start(); // the refreshed entry, fresh for an hour, is what the disk holds now
+    assertThat(entryFile()).isNotEqualTo(before);
+    RawHttp.Response hit = get("/w");
+    assertThat(hit.headers().get("Cache-Status")).contains("hit");
+    assertThat(origin.requests("/w")).isEqualTo(2);
+  }
+
   @Test
   void aCorruptedFileIsRefetchedNotServed() throws IOException {
     page("/c", "the real body");

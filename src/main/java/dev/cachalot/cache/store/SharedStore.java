@@ -94,6 +94,15 @@ public final class SharedStore implements Store {
   }
 
   @Override
+  public void refresh(CachedResponse refreshed, boolean everywhere) {
+    if (everywhere) {
+      put(refreshed);
+    } else {
+      local.refresh(refreshed, false);
+    }
+  }
+
+  @Override
   public int remove(CacheKey key) {
     int removed = local.remove(key);
     redis.remove(key);

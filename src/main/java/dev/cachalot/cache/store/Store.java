@@ -17,6 +17,17 @@ public interface Store extends AutoCloseable {
   /** Stores a complete response, replacing the same variant; the store takes ownership of its body. */
   void put(CachedResponse response);
 
+  /**
+   * Replaces a stored response after a validation (RFC 9111 §4.3.4): the same body under new
+   * metadata; the store takes ownership of the body reference. With {@code everywhere} false only
+   * the memory tier takes it. That is for a response validated on every use, before and after: its
+   * copies on disk and in a shared tier then serve as well with their older times, and rewriting
+   * them would cost a file write or a Redis upload of the whole body on every request.
+   */
+  default void refresh(CachedResponse refreshed, boolean everywhere) {
+    put(refreshed);
+  }
+
   /** Removes every variant of a URI from every tier; returns how many variants there were. */
   int remove(CacheKey key);
 

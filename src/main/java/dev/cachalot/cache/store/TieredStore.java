@@ -120,6 +120,15 @@ public final class TieredStore implements Store {
   }
 
   @Override
+  public void refresh(CachedResponse refreshed, boolean everywhere) {
+    if (everywhere) {
+      put(refreshed);
+    } else {
+      memory.put(refreshed);
+    }
+  }
+
+  @Override
   public int remove(CacheKey key) {
     int fromMemory = memory.remove(key);
     // A removal still queued deletes whatever the disk holds for the key: a second purge finds nothing.
