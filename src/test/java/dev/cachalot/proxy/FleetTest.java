@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachalot.cache.store.RedisSettings;
 import dev.cachalot.testing.RedisServer;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
 import dev.cachalot.testing.TestOrigin;
 import dev.cachalot.testing.TestOrigin.Response;
 import dev.cachalot.testing.TestProxy;
@@ -13,9 +14,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -123,6 +127,25 @@ class FleetTest {
     }
   }
 
+  /** Every shared entry's meta record, by the URI it names (read with a plain Redis client). */
+  private Map<String, String> sharedMetas(String... paths) {
+    RedisClient c = RedisClient.create(redis.uri());
+    try (var connection = c.connect(ByteArrayCodec.INSTANCE)) {
+      Map<String, String> byPath = new HashMap<>();
+      for (byte[] key : connection.sync().keys("cachalot:v1:meta:*")) {
+        String meta = new String(connection.sync().get(key), StandardCharsets.ISO_8859_1);
+        for (String path : paths) {
+          if (meta.contains(origin.url(path))) {
+            byPath.put(path, meta);
+          }
+        }
+      }
+      return byPath;
+    } finally {
+      c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+  }
+
   /** A proxy publishes what it stored to Redis in the background: wait until Redis holds {@code n} entries. */
   private void awaitShared(long n) throws InterruptedException {
     await(() -> sharedEntries() == n);
@@ -131,6 +154,39 @@ class FleetTest {
   private HttpResponse<String> hitThrough(TestProxy p, String path) throws Exception {
     awaitShared(1);
     return get(p, path);
+  }
+
+  /**
+   * A 304 for a no-cache response leaves the shared copy as it was (Store.refresh): uploading the
+   * whole body again on every request would buy nothing, as every use validates. A 304 that makes a
+   * response fresh does update it; the proxy writes to Redis in order, so once that update shows,
+   * an upload for the no-cache response issued before it would show too.
+   */
+  @Test
+  void a304ForANoCacheResponseDoesNotUploadItAgain() throws Exception {
+    for (String[] p : new String[][] {{"/v", "no-cache", "no-cache"}, {"/w", "max-age=0", "max-age=3600"}}) {
+      origin.handle(p[0], r -> "\"1\"".equals(r.header("If-None-Match"))
+          ? Response.of(304, "").header("ETag", "\"1\"").header("Cache-Control", p[2])
+          : Response.ok("body of " + p[0]).header("ETag", "\"1\"").header("Cache-Control", p[1]));
+    }
+    TestProxy a = proxy();
+    awaitUp(a);
+    get(a, "/v");
+    get(a, "/w");
+    awaitShared(2);
+    Map<String, String> before = sharedMetas("/v", "/w");
+    assertThat(before).containsOnlyKeys("/v", "/w");
+
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> v = get(a, "/v");
+      assertThat(v.body()).isEqualTo("body of /v");
+      assertThat(v.headers().firstValue("Cache-Status")).hasValueSatisfying(s -> assertThat(s).contains("fwd-status=304"));
+    }
+    assertThat(get(a, "/w").headers().firstValue("Cache-Status")).hasValueSatisfying(s -> assertThat(s).contains("fwd-status=304"));
+    await(() -> !sharedMetas("/w").get("/w").equals(before.get("/w")));
+
+    assertThat(sharedMetas("/v").get("/v")).isEqualTo(before.get("/v"));
+    assertThat(origin.requests("/v")).isEqualTo(4);
   }
 
   @Test
