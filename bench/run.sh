@@ -23,6 +23,7 @@ BASE_PORT=${BASE_PORT:-28080}
 IDLE_CONNS=${IDLE_CONNS:-10000}
 BIG_MB=${BIG_MB:-1024}          # size of the CONNECT-tunnel download
 TUNNEL_TRIES=${TUNNEL_TRIES:-3} # downloads per round in (f); the fastest counts
+PACED_GAP_MS=${PACED_GAP_MS:-30} # (d) at a fixed rate: mean gap per connection, 64 / 30 ms ≈ 2,100 req/s
 JAR=${JAR:-$REPO/target/cachalot.jar}
 OUT=${OUT:-$HERE/RESULTS.md}
 CACHALOT_JAVA_OPTS=${CACHALOT_JAVA_OPTS:-}
@@ -299,15 +300,15 @@ verify_hits() {
 # ---------------------------------------------------------------------------------------------
 # one wrk run; appends a row to results.tsv
 RESULTS=""
-wrk_run() { # round scenario target path conns duration [record] [extra request header]
-  local round=$1 sc=$2 t=$3 path=$4 conns=$5 dur=$6 record=${7:-1} header=${8:-}
+wrk_run() { # round scenario target path conns duration [record] [extra request header] [mean gap ms]
+  local round=$1 sc=$2 t=$3 path=$4 conns=$5 dur=$6 record=${7:-1} header=${8:-} gap=${9:-}
   local port out tm o0 o1 peak line
   port=$(port_of "$t")
   out="$T/wrk.out"; tm="$T/wrk.time"
   o0=$(origin_lines)
   reset_peak "${PID[$t]}"
   TIMEFORMAT='%U %S %R'
-  { time BENCH_PATH="$(target_path "$t" "$path")" BENCH_HOST="$ORIGIN" \
+  { time BENCH_PATH="$(target_path "$t" "$path")" BENCH_HOST="$ORIGIN" BENCH_GAP_MS="$gap" \
       taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"${dur}s" --timeout 10s ${header:+-H "$header"} -s "$HERE/wrk.lua" \
       "http://127.0.0.1:$port/" >"$out" 2>&1; } 2>"$tm" || true
   peak=$(rss_kb VmHWM "${PID[$t]}")
@@ -406,7 +407,9 @@ main() {
           a) wrk_run "$r" warm "$t" /1k 64 "$RUN_WARMUP" 0; wrk_run "$r" a "$t" /1k 64 "$DURATION" ;;
           b) wrk_run "$r" warm "$t" /100k 64 "$RUN_WARMUP" 0; wrk_run "$r" b "$t" /100k 64 "$DURATION" ;;
           c) wrk_run "$r" warm "$t" /10m 4 "$RUN_WARMUP" 0; wrk_run "$r" c "$t" /10m 4 "$DURATION" ;;
-          d) wrk_run "$r" warm "$t" /nostore/1k 64 "$RUN_WARMUP" 0; wrk_run "$r" d "$t" /nostore/1k 64 "$DURATION" ;;
+          d) wrk_run "$r" warm "$t" /nostore/1k 64 "$RUN_WARMUP" 0; wrk_run "$r" d "$t" /nostore/1k 64 "$DURATION"
+             wrk_run "$r" warm "$t" /nostore/1k 64 "$RUN_WARMUP" 0 "" "$PACED_GAP_MS"
+             wrk_run "$r" dp "$t" /nostore/1k 64 "$DURATION" 1 "" "$PACED_GAP_MS" ;;
           f) case $t in direct | cachalot | squid) tunnel_run "$r" "$t" ;; esac ;;
         esac
       done
@@ -424,7 +427,7 @@ main() {
     --meta "machine=$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)" \
     --meta "cachalot=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown), $(java -version 2>&1 | head -1)" \
     --meta "peers=$(nginx -v 2>&1 | sed 's/.*version: //'), $(squid -v | head -1 | sed 's/ Version / /'), $(varnishd -V 2>&1 | head -1 | sed 's/ revision.*//;s/[()]//g'), $(wrk -v 2>&1 | head -1 | awk '{print "wrk " $2}')" \
-    --meta "params=WARMUP=$WARMUP DURATION=$DURATION ROUNDS=$ROUNDS IDLE_CONNS=$IDLE_CONNS BIG_MB=$BIG_MB SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU" \
+    --meta "params=WARMUP=$WARMUP DURATION=$DURATION ROUNDS=$ROUNDS IDLE_CONNS=$IDLE_CONNS BIG_MB=$BIG_MB PACED_GAP_MS=$PACED_GAP_MS SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU" \
     --meta "load=$LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (1/5/15-min load averages; $(nproc) cores)" \
     --meta "verified=$verified" >"$OUT"
   log "wrote $OUT"
