@@ -91,7 +91,8 @@ final class ProxyEngine {
     this.group = group;
     this.cacheConfig = config.cache();
     Store local = openStore(config);
-    this.shared = config.redis().map(r -> new SharedStore(local, r, () -> cacheConfig)).orElse(null);
+    this.shared = config.redis().map(r -> new SharedStore(local, r, () -> cacheConfig,
+        config.cacheDir().map(dir -> dir.resolve(SharedStore.JOURNAL_POSITION)))).orElse(null);
     this.store = shared != null ? shared : local;
     // Every origin and tunnel address passes the SSRF/loop guard after resolution.
     this.resolver = new DestinationGuard(new DnsAddressResolverGroup(new DnsNameResolverBuilder()

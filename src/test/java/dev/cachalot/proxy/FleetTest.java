@@ -3,7 +3,9 @@ package dev.cachalot.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachalot.cache.store.RedisSettings;
+import dev.cachalot.cache.store.SharedStore;
 import dev.cachalot.testing.RedisServer;
+import dev.cachalot.testing.TcpRelay;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.codec.ByteArrayCodec;
 import dev.cachalot.testing.TestOrigin;
@@ -15,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Several in-process proxies sharing one real redis-server, which the test starts, kills and restarts. */
 @Timeout(30)
@@ -57,9 +62,26 @@ class FleetTest {
   }
 
   private TestProxy proxy() {
-    String uri = redis.uri();
-    TestProxy p = new TestProxy(c -> c.withCacheDir(Optional.empty(), c.cacheDiskBytes())
-        .withRedis(Optional.of(RedisSettings.of(uri)))).start();
+    return proxy(redis.uri());
+  }
+
+  /** A proxy whose connections to Redis go through a relay the test can cut. */
+  private TestProxy proxyThrough(TcpRelay relay) {
+    return proxy("redis://127.0.0.1:" + relay.port());
+  }
+
+  private TestProxy proxy(String uri) {
+    return started(new TestProxy(c -> c.withCacheDir(Optional.empty(), c.cacheDiskBytes())
+        .withRedis(Optional.of(RedisSettings.of(uri)))));
+  }
+
+  private TestProxy proxyWithDiskCache(Path dir) {
+    return started(new TestProxy(c -> c.withCacheDir(Optional.of(dir), c.cacheDiskBytes())
+        .withRedis(Optional.of(RedisSettings.of(redis.uri())))));
+  }
+
+  private TestProxy started(TestProxy p) {
+    p.start();
     proxies.add(p);
     return p;
   }
@@ -79,8 +101,7 @@ class FleetTest {
    * fresh for five minutes), already fetched once through the first proxy.
    */
   private TestProxy[] twoProxiesAfterAFetchOfV1ThroughTheFirst(String path) throws Exception {
-    int[] version = {0};
-    origin.handle(path, r -> Response.ok("v" + (++version[0]) + "\n").header("Cache-Control", "max-age=300"));
+    origin.handle(path, versions());
     TestProxy a = proxy();
     TestProxy b = proxy();
     awaitUp(a, b);
@@ -304,5 +325,100 @@ class FleetTest {
     assertThat(sharedEntries()).isZero();
     awaitBody(a, "/q", "v2\n"); // A dropped its own copy on B's invalidation
     assertThat(purge(b, "/nothing-here").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aProxyCutOffFromRedisDropsWhatWasPurgedMeanwhileOnceItIsBack() throws Exception {
+    origin.handle("/p", versions());
+    try (TcpRelay relay = TcpRelay.to(redis.port())) {
+      TestProxy a = proxyThrough(relay);
+      TestProxy b = proxy();
+      awaitUp(a, b);
+      assertThat(get(a, "/p").body()).isEqualTo("v1\n");
+      awaitShared(1);
+
+      relay.cut();
+      await(() -> !a.redisUp());
+      assertThat(purge(b, "/p").statusCode()).isEqualTo(200); // A is not listening
+      assertThat(get(a, "/p").body()).as("A cannot know yet").isEqualTo("v1\n");
+
+      relay.restore();
+      awaitUp(a);
+      awaitBody(a, "/p", "v2\n");
+    }
+  }
+
+  @Test
+  void aPurgeMadeWhileRedisIsUnreachableReachesTheFleetWhenItIsBack() throws Exception {
+    origin.handle("/q", versions());
+    try (TcpRelay relay = TcpRelay.to(redis.port())) {
+      TestProxy a = proxyThrough(relay);
+      TestProxy b = proxy();
+      awaitUp(a, b);
+      assertThat(get(a, "/q").body()).isEqualTo("v1\n");
+      assertThat(hitThrough(b, "/q").body()).isEqualTo("v1\n"); // now in B's memory tier too
+
+      relay.cut();
+      await(() -> !a.redisUp());
+      assertThat(purge(a, "/q").statusCode()).isEqualTo(200);
+      assertThat(get(b, "/q").body()).as("nobody could tell B yet").isEqualTo("v1\n");
+
+      relay.restore();
+      awaitBody(b, "/q", "v2\n");
+      assertThat(get(a, "/q").body()).isEqualTo("v2\n"); // the shared copy went too: B's v2, not v1
+    }
+  }
+
+  @Test
+  void aProxyThatMayHaveMissedInvalidationsBecauseRedisRestartedEmptyDropsCopiesRedisCannotConfirm()
+      throws Exception {
+    origin.handle("/r", versions());
+    origin.handle("/s", versions());
+    TestProxy a = proxy();
+    awaitUp(a);
+    assertThat(get(a, "/r").body()).isEqualTo("v1\n");
+    awaitShared(1);
+
+    redis.kill();
+    await(() -> !a.redisUp());
+    redis.restart(); // empty: an invalidation of /r sent meanwhile would be lost with it
+    awaitUp(a);
+    assertThat(get(a, "/s").body()).isEqualTo("v1\n");
+    awaitShared(1);
+
+    awaitBody(a, "/r", "v2\n");
+    assertThat(get(a, "/s").body()).as("stored after the restart, so confirmed by Redis").isEqualTo("v1\n");
+    assertThat(origin.requests("/s")).isEqualTo(1);
+  }
+
+  @Test
+  void aProxyRestartedWithItsDiskCacheAppliesThePurgesMadeWhileItWasDown(@TempDir Path dir) throws Exception {
+    origin.handle("/d", versions());
+    origin.handle("/e", versions());
+    TestProxy b = proxy();
+    TestProxy a = proxyWithDiskCache(dir);
+    awaitUp(a, b);
+    assertThat(get(a, "/d").body()).isEqualTo("v1\n");
+    assertThat(get(a, "/e").body()).isEqualTo("v1\n");
+    awaitShared(2);
+    await(() -> Files.exists(dir.resolve(SharedStore.JOURNAL_POSITION)));
+    a.close();
+    proxies.remove(a);
+
+    assertThat(purge(b, "/d").statusCode()).isEqualTo(200);
+    TestProxy restarted = proxyWithDiskCache(dir);
+    awaitUp(restarted);
+
+    awaitBody(restarted, "/d", "v2\n");
+    HttpResponse<String> kept = get(restarted, "/e");
+    assertThat(kept.body()).isEqualTo("v1\n");
+    assertThat(kept.headers().firstValue("Cache-Status")).hasValueSatisfying(v -> assertThat(v).contains("hit"));
+    assertThat(origin.requests("/e")).as("/e was not purged: served from the disk tier").isEqualTo(1);
+  }
+
+  /** v1, v2, ...: one version per origin request, fresh for five minutes. */
+  private static TestOrigin.Handler versions() {
+    int[] version = {0};
+    return r -> Response.ok("v" + (++version[0]) + "\n").header("Cache-Control", "max-age=300");
   }
 }

@@ -7,13 +7,18 @@ import dev.cachalot.cache.StoredResponse;
 import dev.cachalot.http.CacheControl;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -25,19 +30,29 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -56,11 +71,19 @@ import org.slf4j.LoggerFactory;
  *   meta:&lt;sha(uri)&gt;:&lt;sha(variant)&gt;    int chunk count, long version, then the {@link EntryFile} header
  *   body:&lt;sha(uri)&gt;:&lt;version&gt;:&lt;n&gt;     the body in chunks of up to 1 MiB
  *   lease:&lt;sha(uri)&gt;                   the fleet-wide fill lease (SET NX PX)
+ *   journal                             a stream of invalidations: i = instance, k = URI
  * </pre>
  *
  * A writer stores the chunks under a fresh version first and publishes the meta last with one SET,
  * so a reader sees the old entry or the new one, never half of one. Replaced bodies are not deleted
  * (a reader may be fetching them): they expire with their TTL.
+ *
+ * <p>An invalidation reaches the other instances twice: at once by pub/sub, and through the journal,
+ * which each instance reads from where it last stopped, every second. Pub/sub loses what is sent
+ * while an instance is disconnected; the journal keeps it. An instance that finds its place in the
+ * journal gone (Redis restarted empty, or the journal was trimmed past it) cannot know what it
+ * missed, and is told so through {@code onGap}. Invalidations made while Redis is unreachable are
+ * kept and sent when it is back.
  */
 public final class RedisStore implements AutoCloseable {
 
@@ -71,6 +94,14 @@ public final class RedisStore implements AutoCloseable {
   static final long MARGIN_SECONDS = 60;
   static final long LEASE_MILLIS = 5000;
   static final byte[] PASS = "pass".getBytes(StandardCharsets.US_ASCII);
+  static final String JOURNAL = PREFIX + "journal";
+  /** About this many invalidations are kept: more than a disconnected instance is likely to miss. */
+  static final long JOURNAL_LENGTH = 100_000;
+  private static final int JOURNAL_BATCH = 1000;
+  /** Invalidations kept while Redis is unreachable; past this the fleet is told it missed some. */
+  static final int PENDING_LIMIT = 10_000;
+  /** A journal entry that names every URI: "assume you missed invalidations". */
+  static final String EVERYTHING = "*";
 
   private final RedisSettings settings;
   private final RedisURI uri;
@@ -78,6 +109,15 @@ public final class RedisStore implements AutoCloseable {
   private final RedisClient client;
   private final String instance = UUID.randomUUID().toString();
   private final Consumer<CacheKey> onInvalidate;
+  private final Runnable onGap;
+  private final Optional<Path> positionFile;
+  /** The last journal entry read (or this instance's own mark); null before the first connection. */
+  private String position;
+  private String savedPosition;
+  /** Journal ids applied from pub/sub that the journal reader has not reached yet. */
+  private final Set<String> appliedAhead = ConcurrentHashMap.newKeySet();
+  private final Set<CacheKey> pending = new LinkedHashSet<>();
+  private boolean pendingOverflowed;
   private final ScheduledExecutorService connector =
       Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cachalot-redis-connect", true));
   private volatile StatefulRedisConnection<String, byte[]> connection;
@@ -86,9 +126,14 @@ public final class RedisStore implements AutoCloseable {
   private Boolean lastUp;
   private volatile boolean closed;
 
-  private RedisStore(RedisSettings settings, Consumer<CacheKey> onInvalidate) {
+  private RedisStore(RedisSettings settings, Consumer<CacheKey> onInvalidate, Runnable onGap,
+      Optional<Path> positionFile) {
     this.settings = settings;
     this.onInvalidate = onInvalidate;
+    this.onGap = onGap;
+    this.positionFile = positionFile;
+    this.position = positionFile.flatMap(RedisStore::readPosition).orElse(null);
+    this.savedPosition = position;
     this.uri = RedisURI.create(settings.uri());
     String password = System.getenv("CACHALOT_REDIS_PASSWORD");
     boolean uriHasCredentials = settings.uri().contains("@");
@@ -110,6 +155,11 @@ public final class RedisStore implements AutoCloseable {
       public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> c, SocketAddress address) {
         if (connection != null) { // the first connection is reported by connectOnce
           stateMayHaveChanged();
+          try {
+            connector.execute(RedisStore.this::catchUp); // what was missed meanwhile, at once
+          } catch (RejectedExecutionException closing) {
+            // closed meanwhile: nothing to catch up with
+          }
         }
       }
 
@@ -124,15 +174,20 @@ public final class RedisStore implements AutoCloseable {
 
   /**
    * Starts connecting (in the background: a Redis that is down at start is retried every second).
-   * {@code onInvalidate} receives the URIs other instances invalidated, on a Lettuce thread.
+   * {@code onInvalidate} receives the URIs other instances invalidated, on a Lettuce thread or the
+   * connector thread, possibly twice; {@code onGap} runs when invalidations may have been missed.
+   * With a {@code positionFile}, the place in the journal is kept there, and a later instance starting
+   * with the same file applies what was invalidated in between.
    */
-  public static RedisStore connect(RedisSettings settings, Consumer<CacheKey> onInvalidate) {
-    RedisStore store = new RedisStore(settings, onInvalidate);
+  public static RedisStore connect(RedisSettings settings, Consumer<CacheKey> onInvalidate, Runnable onGap,
+      Optional<Path> positionFile) {
+    RedisStore store = new RedisStore(settings, onInvalidate, onGap, positionFile);
     store.connector.execute(store::connectOnce);
     // Lettuce's listeners fire around, not after, a state change: a periodic look keeps the log honest.
     store.connector.scheduleWithFixedDelay(() -> {
       if (store.connection != null) {
         store.stateMayHaveChanged();
+        store.catchUp();
       }
     }, 1, 1, TimeUnit.SECONDS);
     return store;
@@ -158,6 +213,7 @@ public final class RedisStore implements AutoCloseable {
         pubsub = ps;
       }
       stateMayHaveChanged();
+      catchUp();
     } catch (RuntimeException e) {
       stateMayHaveChanged();
       if (!closed) {
@@ -405,11 +461,13 @@ public final class RedisStore implements AutoCloseable {
 
   /**
    * Deletes every shared variant of {@code key} and tells the other instances to drop their copies;
-   * completes with how many variants Redis held (0 when it is unreachable), never exceptionally.
+   * completes with how many variants Redis held (0 when it is unreachable: the invalidation is then
+   * sent when it is back), never exceptionally.
    */
   public CompletableFuture<Integer> remove(CacheKey key) {
     RedisAsyncCommands<String, byte[]> redis = commands();
     if (redis == null) {
+      remember(key);
       return CompletableFuture.completedFuture(0);
     }
     String uriHash = sha(key.value());
@@ -424,8 +482,12 @@ public final class RedisStore implements AutoCloseable {
       redis.del(variantsKey);
       return deleted;
     }).handle((n, failure) -> {
-      publish(key);
-      return failure == null ? n.intValue() : 0;
+      if (failure != null) {
+        remember(key);
+        return 0;
+      }
+      announce(redis, key);
+      return n.intValue();
     }).toCompletableFuture();
   }
 
@@ -433,29 +495,176 @@ public final class RedisStore implements AutoCloseable {
   public void remove(CacheKey key, String variant) {
     RedisAsyncCommands<String, byte[]> redis = commands();
     if (redis == null) {
+      remember(key);
       return;
     }
     String uriHash = sha(key.value());
-    redis.del(PREFIX + "meta:" + uriHash + ":" + sha(variant)).whenComplete((n, failure) -> publish(key));
+    redis.del(PREFIX + "meta:" + uriHash + ":" + sha(variant)).whenComplete((n, failure) -> {
+      if (failure != null) {
+        remember(key);
+      } else {
+        announce(redis, key);
+      }
+    });
   }
 
-  private void publish(CacheKey key) {
-    RedisAsyncCommands<String, byte[]> redis = commands();
-    if (redis != null) {
-      redis.publish(CHANNEL, (instance + " " + key.value()).getBytes(StandardCharsets.UTF_8));
+  /**
+   * Journal first, then pub/sub with the journal entry's id ("-" when the journal did not take it,
+   * which the next catch-up sends again), so that an instance told by pub/sub skips the entry when
+   * it catches up: applying it twice would drop a copy fetched again in between.
+   */
+  private void announce(RedisAsyncCommands<String, byte[]> redis, CacheKey key) {
+    redis.xadd(JOURNAL, trimmed(), Map.of("i", bytes(instance), "k", bytes(key.value())))
+        .whenComplete((id, failure) -> {
+          if (failure != null) {
+            remember(key);
+          }
+          redis.publish(CHANNEL, bytes(instance + " " + (id == null ? "-" : id) + " " + key.value()));
+        });
+  }
+
+  private static XAddArgs trimmed() {
+    return XAddArgs.Builder.maxlen(JOURNAL_LENGTH).approximateTrimming();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** An invalidation Redis did not take: the next catch-up sends it. */
+  private void remember(CacheKey key) {
+    synchronized (pending) {
+      if (pending.size() < PENDING_LIMIT) {
+        pending.add(key);
+      } else {
+        pendingOverflowed = true;
+      }
     }
   }
 
   private void received(String message) {
-    int space = message.indexOf(' ');
-    if (space < 0 || message.substring(0, space).equals(instance)) {
+    String[] parts = message.split(" ", 3);
+    if (parts.length < 3 || parts[0].equals(instance)) {
       return; // our own invalidation, already applied locally
     }
-    try {
-      onInvalidate.accept(new CacheKey(message.substring(space + 1)));
-    } catch (RuntimeException e) {
-      log.debug("ignoring invalidation {}: {}", message, e.toString());
+    if (!parts[1].equals("-")) {
+      appliedAhead.add(parts[1]);
     }
+    apply(parts[2]);
+  }
+
+  private void apply(String uri) {
+    if (uri.equals(EVERYTHING)) {
+      onGap.run();
+      return;
+    }
+    try {
+      onInvalidate.accept(new CacheKey(uri));
+    } catch (RuntimeException e) {
+      log.debug("ignoring invalidation of {}: {}", uri, e.toString());
+    }
+  }
+
+  /**
+   * On the connector thread, every second while connected: reads the journal past this instance's
+   * place in it, then sends what was invalidated here while Redis was unreachable.
+   */
+  private void catchUp() {
+    StatefulRedisConnection<String, byte[]> c = connection;
+    if (closed || c == null || !c.isOpen()) {
+      return;
+    }
+    RedisCommands<String, byte[]> redis = c.sync();
+    try {
+      if (position == null) {
+        if (positionFile.isPresent()) {
+          onGap.run(); // local copies that outlived an earlier process, with nothing to tell what they missed
+        }
+        position = mark(redis);
+      } else {
+        readJournal(redis);
+      }
+      sendPending(c.async());
+    } catch (RuntimeException e) {
+      log.debug("cannot read the invalidation journal: {}", e.toString());
+    }
+    savePosition();
+  }
+
+  private static Optional<String> readPosition(Path file) {
+    try {
+      String id = Files.readString(file, StandardCharsets.US_ASCII).trim();
+      return id.matches("\\d+-\\d+") ? Optional.of(id) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // none yet: local copies from before may have missed anything
+    }
+  }
+
+  private void savePosition() {
+    if (positionFile.isEmpty() || position == null || position.equals(savedPosition)) {
+      return;
+    }
+    Path file = positionFile.get();
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.writeString(temp, position + "\n", StandardCharsets.US_ASCII);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      savedPosition = position;
+    } catch (IOException e) {
+      log.debug("cannot keep the journal position in {}: {}", file, e.toString());
+    }
+  }
+
+  private String mark(RedisCommands<String, byte[]> redis) {
+    return redis.xadd(JOURNAL, trimmed(), Map.of("i", bytes(instance)));
+  }
+
+  private void readJournal(RedisCommands<String, byte[]> redis) {
+    for (int batch = 0; batch < JOURNAL_LENGTH / JOURNAL_BATCH; batch++) {
+      List<StreamMessage<String, byte[]>> entries = redis.xrange(JOURNAL,
+          Range.from(Range.Boundary.including(position), Range.Boundary.unbounded()), Limit.from(JOURNAL_BATCH));
+      if (entries.isEmpty() || !entries.get(0).getId().equals(position)) {
+        missed(redis);
+        return;
+      }
+      for (StreamMessage<String, byte[]> entry : entries.subList(1, entries.size())) {
+        byte[] from = entry.getBody().get("i");
+        byte[] uri = entry.getBody().get("k");
+        if (uri != null && !appliedAhead.remove(entry.getId())
+            && (from == null || !new String(from, StandardCharsets.UTF_8).equals(instance))) {
+          apply(new String(uri, StandardCharsets.UTF_8));
+        }
+        position = entry.getId();
+      }
+      if (entries.size() < JOURNAL_BATCH) {
+        return;
+      }
+    }
+  }
+
+  private void missed(RedisCommands<String, byte[]> redis) {
+    log.warn("shared cache {} lost the invalidations sent while this instance was away (Redis restarted "
+        + "or the journal was trimmed): local copies are checked against it before use", redacted());
+    onGap.run();
+    appliedAhead.clear();
+    position = mark(redis);
+  }
+
+  private void sendPending(RedisAsyncCommands<String, byte[]> redis) {
+    List<CacheKey> keys;
+    boolean overflowed;
+    synchronized (pending) {
+      keys = List.copyOf(pending);
+      overflowed = pendingOverflowed;
+      pending.clear();
+      pendingOverflowed = false;
+    }
+    if (overflowed) {
+      log.warn("more than {} invalidations were made while the shared cache was unreachable: telling "
+          + "the fleet to check its local copies", PENDING_LIMIT);
+      announce(redis, new CacheKey(EVERYTHING));
+    }
+    keys.forEach(this::remove);
   }
 
   // ---- fleet-wide fill lease ----

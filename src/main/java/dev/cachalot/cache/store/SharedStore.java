@@ -1,9 +1,14 @@
 package dev.cachalot.cache.store;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.CacheKey;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -11,19 +16,41 @@ import java.util.function.Supplier;
 /**
  * The local tiers (memory, or memory in front of disk) in front of the fleet's shared Redis tier.
  * A lookup that finds nothing locally asks Redis and promotes what it finds into the local tiers;
- * a put goes to both; a removal deletes the shared entry and tells every other instance (pub/sub)
- * to drop its local copy. When Redis is down or slow this is just the local store.
+ * a put goes to both; a removal deletes the shared entry and tells every other instance (pub/sub,
+ * and a journal for those not listening) to drop its local copy. When Redis is down or slow this is
+ * just the local store.
+ *
+ * <p>When this instance may have missed invalidations (see {@link RedisStore}), the local copies it
+ * held then are not trusted again until Redis confirms them: the first lookup of each asks Redis,
+ * and a local copy Redis no longer has is dropped.
  */
 public final class SharedStore implements Store {
+
+  /** The file in a cache directory that keeps the proxy's place in the invalidation journal across restarts. */
+  public static final String JOURNAL_POSITION = "journal-position";
 
   private final Store local;
   private final RedisStore redis;
   private final Supplier<CacheConfig> config;
+  /** Local copies received before this may have been invalidated while this instance was away. */
+  private volatile Instant doubtedBefore = Instant.MIN;
+  /** URIs whose local copies Redis confirmed since the last doubt; bounded, as a forgotten one is only asked again. */
+  private final Cache<CacheKey, Boolean> confirmed = Caffeine.newBuilder().maximumSize(100_000).build();
 
-  public SharedStore(Store local, RedisSettings settings, Supplier<CacheConfig> config) {
+  /**
+   * @param journalPosition where to keep the place in the invalidation journal, for local tiers that
+   *     outlive the process (a disk tier): after a restart the proxy applies what it missed meanwhile
+   */
+  public SharedStore(Store local, RedisSettings settings, Supplier<CacheConfig> config,
+      Optional<Path> journalPosition) {
     this.local = local;
     this.config = config;
-    this.redis = RedisStore.connect(settings, local::remove);
+    this.redis = RedisStore.connect(settings, local::remove, this::doubtLocalCopies, journalPosition);
+  }
+
+  private void doubtLocalCopies() {
+    doubtedBefore = Instant.now();
+    confirmed.invalidateAll();
   }
 
   public RedisStore redis() {
@@ -37,11 +64,32 @@ public final class SharedStore implements Store {
   @Override
   public CompletableFuture<List<CachedResponse>> lookup(CacheKey key) {
     return local.lookup(key).thenCompose(found -> {
-      if (!found.isEmpty() || !redis.up()) {
+      if (found.isEmpty()) {
+        return redis.up() ? lookupShared(key).exceptionally(failure -> List.of())
+            : CompletableFuture.completedFuture(found);
+      }
+      if (!doubted(key, found) || !redis.up()) {
         return CompletableFuture.completedFuture(found);
       }
-      return lookupShared(key).exceptionally(failure -> List.of());
+      return lookupShared(key).thenApply(shared -> {
+        for (CachedResponse held : found) {
+          if (shared.stream().noneMatch(kept -> kept == held)) { // Redis has not got it, or a newer one
+            local.remove(held);
+          }
+        }
+        confirmed.put(key, Boolean.TRUE);
+        return shared;
+      }).exceptionally(failure -> found);
     });
+  }
+
+  private boolean doubted(CacheKey key, List<CachedResponse> found) {
+    Instant before = doubtedBefore;
+    if (before == Instant.MIN) {
+      return false; // nothing was ever missed: the usual case, kept off the hit path
+    }
+    return found.stream().anyMatch(r -> r.meta().responseTime().isBefore(before))
+        && confirmed.getIfPresent(key) == null;
   }
 
   /** Only the shared tier; what it finds is promoted into the local tiers. Exceptional when Redis fails. */

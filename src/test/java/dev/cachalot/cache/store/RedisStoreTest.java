@@ -1,0 +1,93 @@
+package dev.cachalot.cache.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachalot.cache.CacheKey;
+import dev.cachalot.testing.RedisServer;
+import dev.cachalot.testing.TcpRelay;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The invalidation journal between two stores on a real redis-server, one of them behind a relay the test cuts. */
+@Timeout(60)
+class RedisStoreTest {
+
+  private RedisServer redis;
+  private TcpRelay relay;
+  private RedisStore cutOff;
+  private RedisStore other;
+  private final Set<CacheKey> invalidatedAtOther = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger gapsAtOther = new AtomicInteger();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    redis = RedisServer.start();
+    relay = TcpRelay.to(redis.port());
+    cutOff = RedisStore.connect(RedisSettings.of("redis://127.0.0.1:" + relay.port()), key -> { }, () -> { },
+        Optional.empty());
+    other = RedisStore.connect(RedisSettings.of(redis.uri()), invalidatedAtOther::add,
+        gapsAtOther::incrementAndGet, Optional.empty());
+    await(() -> cutOff.up() && other.up());
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    cutOff.close();
+    other.close();
+    relay.close();
+    redis.close();
+  }
+
+  @Test
+  void invalidationsMadeWhileRedisIsUnreachableAreSentWhenItIsBack() throws Exception {
+    relay.cut();
+    await(() -> !cutOff.up());
+    CacheKey key = new CacheKey("http://example.test/while-away");
+
+    assertThat(cutOff.remove(key).get()).isZero();
+    relay.restore();
+
+    await(() -> invalidatedAtOther.contains(key));
+    assertThat(gapsAtOther).hasValue(0);
+  }
+
+  @Test
+  void moreInvalidationsWhileUnreachableThanItKeepsTellTheFleetItMissedSome() throws Exception {
+    relay.cut();
+    await(() -> !cutOff.up());
+
+    for (int i = 0; i <= RedisStore.PENDING_LIMIT; i++) {
+      cutOff.remove(new CacheKey("http://example.test/" + i));
+    }
+    relay.restore();
+
+    await(() -> gapsAtOther.get() > 0);
+    await(() -> invalidatedAtOther.contains(new CacheKey("http://example.test/0")));
+    assertThat(invalidatedAtOther).doesNotContain(new CacheKey("http://example.test/" + RedisStore.PENDING_LIMIT));
+  }
+
+  @Test
+  void anInstanceWhoseJournalPlaceIsGoneIsToldItMayHaveMissedInvalidations() throws Exception {
+    redis.kill();
+    await(() -> !other.up());
+    redis.restart();
+
+    await(() -> gapsAtOther.get() > 0);
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition not met within 20 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+}
