@@ -153,7 +153,7 @@ public final class RedisStore implements AutoCloseable {
     client.addListener(new RedisConnectionStateListener() {
       @Override
       public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> c, SocketAddress address) {
-        if (connection != null) { // the first connection is reported by connectOnce
+        if (pubsub != null) { // until both connections are made, connectOnce reports the state
           stateMayHaveChanged();
           try {
             connector.execute(RedisStore.this::catchUp); // what was missed meanwhile, at once
@@ -165,7 +165,7 @@ public final class RedisStore implements AutoCloseable {
 
       @Override
       public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> c) {
-        if (connection != null) {
+        if (pubsub != null) {
           stateMayHaveChanged();
         }
       }
@@ -185,7 +185,7 @@ public final class RedisStore implements AutoCloseable {
     store.connector.execute(store::connectOnce);
     // Lettuce's listeners fire around, not after, a state change: a periodic look keeps the log honest.
     store.connector.scheduleWithFixedDelay(() -> {
-      if (store.connection != null) {
+      if (store.pubsub != null) {
         store.stateMayHaveChanged();
         store.catchUp();
       }

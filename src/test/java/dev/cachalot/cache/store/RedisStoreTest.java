@@ -2,6 +2,9 @@ package dev.cachalot.cache.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.cachalot.cache.CacheKey;
 import dev.cachalot.testing.RedisServer;
 import dev.cachalot.testing.TcpRelay;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /** The invalidation journal between two stores on a real redis-server, one of them behind a relay the test cuts. */
 @Timeout(60)
@@ -81,6 +85,23 @@ class RedisStoreTest {
     redis.restart();
 
     await(() -> gapsAtOther.get() > 0);
+  }
+
+  @Test
+  void aStartWithRedisUpLogsItUpOnceAndNeverDown() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(RedisStore.class);
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    events.start();
+    logger.addAppender(events);
+    try (RedisStore started = RedisStore.connect(RedisSettings.of(redis.uri()), key -> { }, () -> { },
+        Optional.empty())) {
+      await(started::up);
+      Thread.sleep(1500); // past the periodic look at the state
+    } finally {
+      logger.detachAppender(events);
+    }
+    assertThat(events.list).extracting(ILoggingEvent::getFormattedMessage)
+        .containsExactly("shared cache " + redis.uri() + " is up");
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
