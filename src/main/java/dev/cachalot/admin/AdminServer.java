@@ -162,7 +162,7 @@ public final class AdminServer implements AutoCloseable {
       path = path.substring(0, query);
     }
     if (request.method().name().equals("PURGE")) {
-      return purge(request, path);
+      return purgeGoesToTheProxy();
     }
     boolean read = HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method());
     FullHttpResponse response;
@@ -190,11 +190,15 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /**
-   * PURGE on the admin port: the place where the cache-purge work plugs in (remove the entries for
-   * the URL in the request target, answer 200 with what was removed, 404 when nothing was stored).
+   * The proxy's own port answers PURGE, as Squid's and Varnish's do, so that one URL names what
+   * to purge in forward and reverse mode alike; this port only says where to go.
    */
-  private FullHttpResponse purge(FullHttpRequest request, String path) {
-    return text(HttpResponseStatus.NOT_IMPLEMENTED, "PURGE is not available on the admin port yet\n");
+  private static FullHttpResponse purgeGoesToTheProxy() {
+    FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED,
+        "PURGE goes to the proxy's port, not the admin port: curl -X PURGE -x PROXY_HOST:PORT URL"
+            + " (or cachalot cache purge URL)\n");
+    response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+    return response;
   }
 
   private static String contentType(String asset) {

@@ -141,6 +141,9 @@ class AdminEndpointsTest {
 
     assertThat(harness.admin("GET", "/nope").statusCode()).isEqualTo(404);
     assertThat(harness.admin("POST", "/metrics").statusCode()).isEqualTo(405);
-    assertThat(harness.admin("PURGE", "/http://example.test/").statusCode()).isEqualTo(501);
+    HttpResponse<String> purge = harness.admin("PURGE", "/http://example.test/");
+    assertThat(purge.statusCode()).isEqualTo(405);
+    assertThat(purge.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    assertThat(purge.body()).contains("proxy's port").contains("curl -X PURGE -x");
   }
 }
