@@ -7,18 +7,13 @@ import dev.cachalot.cache.StoredResponse;
 import dev.cachalot.http.CacheControl;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -26,31 +21,25 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,19 +60,15 @@ import org.slf4j.LoggerFactory;
  *   meta:&lt;sha(uri)&gt;:&lt;sha(variant)&gt;    int chunk count, long version, then the {@link EntryFile} header
  *   body:&lt;sha(uri)&gt;:&lt;version&gt;:&lt;n&gt;     the body in chunks of up to 1 MiB
  *   lease:&lt;sha(uri)&gt;                   the fleet-wide fill lease (SET NX PX)
- *   journal                             a stream of invalidations: i = instance, k = URI
+ *   journal                             a stream of invalidations ({@link InvalidationJournal})
  * </pre>
  *
  * A writer stores the chunks under a fresh version first and publishes the meta last with one SET,
  * so a reader sees the old entry or the new one, never half of one. Replaced bodies are not deleted
  * (a reader may be fetching them): they expire with their TTL.
  *
- * <p>An invalidation reaches the other instances twice: at once by pub/sub, and through the journal,
- * which each instance reads from where it last stopped, every second. Pub/sub loses what is sent
- * while an instance is disconnected; the journal keeps it. An instance that finds its place in the
- * journal gone (Redis restarted empty, or the journal was trimmed past it) cannot know what it
- * missed, and is told so through {@code onGap}. Invalidations made while Redis is unreachable are
- * kept and sent when it is back.
+ * <p>An invalidation deletes the shared entry and goes to the other instances through pub/sub and a
+ * journal, so that one disconnected meanwhile still hears of it ({@link InvalidationJournal}).
  */
 public final class RedisStore implements AutoCloseable {
 
@@ -94,30 +79,20 @@ public final class RedisStore implements AutoCloseable {
   static final long MARGIN_SECONDS = 60;
   static final long LEASE_MILLIS = 5000;
   static final byte[] PASS = "pass".getBytes(StandardCharsets.US_ASCII);
-  static final String JOURNAL = PREFIX + "journal";
-  /** About this many invalidations are kept: more than a disconnected instance is likely to miss. */
-  static final long JOURNAL_LENGTH = 100_000;
-  private static final int JOURNAL_BATCH = 1000;
-  /** Invalidations kept while Redis is unreachable; past this the fleet is told it missed some. */
-  static final int PENDING_LIMIT = 10_000;
-  /** A journal entry that names every URI: "assume you missed invalidations". */
-  static final String EVERYTHING = "*";
+  /**
+   * Lettuce doubles the wait between reconnection attempts up to 30 s by default, so after an
+   * outage of a minute the fleet would go on without Redis for up to half a minute after it is
+   * back. A connection attempt to Redis is cheap: try at least every 2 s.
+   */
+  static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(2), 2,
+      TimeUnit.MILLISECONDS);
 
   private final RedisSettings settings;
   private final RedisURI uri;
   private final ClientResources resources;
   private final RedisClient client;
   private final String instance = UUID.randomUUID().toString();
-  private final Consumer<CacheKey> onInvalidate;
-  private final Runnable onGap;
-  private final Optional<Path> positionFile;
-  /** The last journal entry read (or this instance's own mark); null before the first connection. */
-  private String position;
-  private String savedPosition;
-  /** Journal ids applied from pub/sub that the journal reader has not reached yet. */
-  private final Set<String> appliedAhead = ConcurrentHashMap.newKeySet();
-  private final Set<CacheKey> pending = new LinkedHashSet<>();
-  private boolean pendingOverflowed;
+  private final InvalidationJournal journal;
   private final ScheduledExecutorService connector =
       Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cachalot-redis-connect", true));
   private volatile StatefulRedisConnection<String, byte[]> connection;
@@ -129,11 +104,7 @@ public final class RedisStore implements AutoCloseable {
   private RedisStore(RedisSettings settings, Consumer<CacheKey> onInvalidate, Runnable onGap,
       Optional<Path> positionFile) {
     this.settings = settings;
-    this.onInvalidate = onInvalidate;
-    this.onGap = onGap;
-    this.positionFile = positionFile;
-    this.position = positionFile.flatMap(RedisStore::readPosition).orElse(null);
-    this.savedPosition = position;
+    this.journal = new InvalidationJournal(instance, redacted(), onInvalidate, onGap, positionFile, this::remove);
     this.uri = RedisURI.create(settings.uri());
     String password = System.getenv("CACHALOT_REDIS_PASSWORD");
     boolean uriHasCredentials = settings.uri().contains("@");
@@ -141,7 +112,8 @@ public final class RedisStore implements AutoCloseable {
       uri.setAuthentication(password.toCharArray());
     }
     uri.setTimeout(settings.commandTimeout());
-    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+        .reconnectDelay(RECONNECT_DELAY).build();
     this.client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
@@ -206,7 +178,7 @@ public final class RedisStore implements AutoCloseable {
         ps.addListener(new RedisPubSubAdapter<>() {
           @Override
           public void message(String channel, String message) {
-            received(message);
+            journal.received(message);
           }
         });
         ps.sync().subscribe(CHANNEL); // on the connector thread: up() only once invalidations arrive
@@ -467,7 +439,7 @@ public final class RedisStore implements AutoCloseable {
   public CompletableFuture<Integer> remove(CacheKey key) {
     RedisAsyncCommands<String, byte[]> redis = commands();
     if (redis == null) {
-      remember(key);
+      journal.remember(key);
       return CompletableFuture.completedFuture(0);
     }
     String uriHash = sha(key.value());
@@ -483,10 +455,10 @@ public final class RedisStore implements AutoCloseable {
       return deleted;
     }).handle((n, failure) -> {
       if (failure != null) {
-        remember(key);
+        journal.remember(key);
         return 0;
       }
-      announce(redis, key);
+      journal.announce(redis, key);
       return n.intValue();
     }).toCompletableFuture();
   }
@@ -495,176 +467,25 @@ public final class RedisStore implements AutoCloseable {
   public void remove(CacheKey key, String variant) {
     RedisAsyncCommands<String, byte[]> redis = commands();
     if (redis == null) {
-      remember(key);
+      journal.remember(key);
       return;
     }
     String uriHash = sha(key.value());
     redis.del(PREFIX + "meta:" + uriHash + ":" + sha(variant)).whenComplete((n, failure) -> {
       if (failure != null) {
-        remember(key);
+        journal.remember(key);
       } else {
-        announce(redis, key);
+        journal.announce(redis, key);
       }
     });
   }
 
-  /**
-   * Journal first, then pub/sub with the journal entry's id ("-" when the journal did not take it,
-   * which the next catch-up sends again), so that an instance told by pub/sub skips the entry when
-   * it catches up: applying it twice would drop a copy fetched again in between.
-   */
-  private void announce(RedisAsyncCommands<String, byte[]> redis, CacheKey key) {
-    redis.xadd(JOURNAL, trimmed(), Map.of("i", bytes(instance), "k", bytes(key.value())))
-        .whenComplete((id, failure) -> {
-          if (failure != null) {
-            remember(key);
-          }
-          redis.publish(CHANNEL, bytes(instance + " " + (id == null ? "-" : id) + " " + key.value()));
-        });
-  }
-
-  private static XAddArgs trimmed() {
-    return XAddArgs.Builder.maxlen(JOURNAL_LENGTH).approximateTrimming();
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** An invalidation Redis did not take: the next catch-up sends it. */
-  private void remember(CacheKey key) {
-    synchronized (pending) {
-      if (pending.size() < PENDING_LIMIT) {
-        pending.add(key);
-      } else {
-        pendingOverflowed = true;
-      }
-    }
-  }
-
-  private void received(String message) {
-    String[] parts = message.split(" ", 3);
-    if (parts.length < 3 || parts[0].equals(instance)) {
-      return; // our own invalidation, already applied locally
-    }
-    if (!parts[1].equals("-")) {
-      appliedAhead.add(parts[1]);
-    }
-    apply(parts[2]);
-  }
-
-  private void apply(String uri) {
-    if (uri.equals(EVERYTHING)) {
-      onGap.run();
-      return;
-    }
-    try {
-      onInvalidate.accept(new CacheKey(uri));
-    } catch (RuntimeException e) {
-      log.debug("ignoring invalidation of {}: {}", uri, e.toString());
-    }
-  }
-
-  /**
-   * On the connector thread, every second while connected: reads the journal past this instance's
-   * place in it, then sends what was invalidated here while Redis was unreachable.
-   */
+  /** On the connector thread, every second while connected and at once after a reconnection. */
   private void catchUp() {
     StatefulRedisConnection<String, byte[]> c = connection;
-    if (closed || c == null || !c.isOpen()) {
-      return;
+    if (!closed && c != null && c.isOpen()) {
+      journal.catchUp(c);
     }
-    RedisCommands<String, byte[]> redis = c.sync();
-    try {
-      if (position == null) {
-        if (positionFile.isPresent()) {
-          onGap.run(); // local copies that outlived an earlier process, with nothing to tell what they missed
-        }
-        position = mark(redis);
-      } else {
-        readJournal(redis);
-      }
-      sendPending(c.async());
-    } catch (RuntimeException e) {
-      log.debug("cannot read the invalidation journal: {}", e.toString());
-    }
-    savePosition();
-  }
-
-  private static Optional<String> readPosition(Path file) {
-    try {
-      String id = Files.readString(file, StandardCharsets.US_ASCII).trim();
-      return id.matches("\\d+-\\d+") ? Optional.of(id) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty(); // none yet: local copies from before may have missed anything
-    }
-  }
-
-  private void savePosition() {
-    if (positionFile.isEmpty() || position == null || position.equals(savedPosition)) {
-      return;
-    }
-    Path file = positionFile.get();
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Files.writeString(temp, position + "\n", StandardCharsets.US_ASCII);
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      savedPosition = position;
-    } catch (IOException e) {
-      log.debug("cannot keep the journal position in {}: {}", file, e.toString());
-    }
-  }
-
-  private String mark(RedisCommands<String, byte[]> redis) {
-    return redis.xadd(JOURNAL, trimmed(), Map.of("i", bytes(instance)));
-  }
-
-  private void readJournal(RedisCommands<String, byte[]> redis) {
-    for (int batch = 0; batch < JOURNAL_LENGTH / JOURNAL_BATCH; batch++) {
-      List<StreamMessage<String, byte[]>> entries = redis.xrange(JOURNAL,
-          Range.from(Range.Boundary.including(position), Range.Boundary.unbounded()), Limit.from(JOURNAL_BATCH));
-      if (entries.isEmpty() || !entries.get(0).getId().equals(position)) {
-        missed(redis);
-        return;
-      }
-      for (StreamMessage<String, byte[]> entry : entries.subList(1, entries.size())) {
-        byte[] from = entry.getBody().get("i");
-        byte[] uri = entry.getBody().get("k");
-        if (uri != null && !appliedAhead.remove(entry.getId())
-            && (from == null || !new String(from, StandardCharsets.UTF_8).equals(instance))) {
-          apply(new String(uri, StandardCharsets.UTF_8));
-        }
-        position = entry.getId();
-      }
-      if (entries.size() < JOURNAL_BATCH) {
-        return;
-      }
-    }
-  }
-
-  private void missed(RedisCommands<String, byte[]> redis) {
-    log.warn("shared cache {} lost the invalidations sent while this instance was away (Redis restarted "
-        + "or the journal was trimmed): local copies are checked against it before use", redacted());
-    onGap.run();
-    appliedAhead.clear();
-    position = mark(redis);
-  }
-
-  private void sendPending(RedisAsyncCommands<String, byte[]> redis) {
-    List<CacheKey> keys;
-    boolean overflowed;
-    synchronized (pending) {
-      keys = List.copyOf(pending);
-      overflowed = pendingOverflowed;
-      pending.clear();
-      pendingOverflowed = false;
-    }
-    if (overflowed) {
-      log.warn("more than {} invalidations were made while the shared cache was unreachable: telling "
-          + "the fleet to check its local copies", PENDING_LIMIT);
-      announce(redis, new CacheKey(EVERYTHING));
-    }
-    keys.forEach(this::remove);
   }
 
   // ---- fleet-wide fill lease ----

@@ -68,14 +68,14 @@ class RedisStoreTest {
     relay.cut();
     await(() -> !cutOff.up());
 
-    for (int i = 0; i <= RedisStore.PENDING_LIMIT; i++) {
+    for (int i = 0; i <= InvalidationJournal.PENDING_LIMIT; i++) {
       cutOff.remove(new CacheKey("http://example.test/" + i));
     }
     relay.restore();
 
     await(() -> gapsAtOther.get() > 0);
     await(() -> invalidatedAtOther.contains(new CacheKey("http://example.test/0")));
-    assertThat(invalidatedAtOther).doesNotContain(new CacheKey("http://example.test/" + RedisStore.PENDING_LIMIT));
+    assertThat(invalidatedAtOther).doesNotContain(new CacheKey("http://example.test/" + InvalidationJournal.PENDING_LIMIT));
   }
 
   @Test
@@ -85,6 +85,19 @@ class RedisStoreTest {
     redis.restart();
 
     await(() -> gapsAtOther.get() > 0);
+  }
+
+  @Test
+  void afterALongOutageItIsBackWithinAFewSecondsOfRedis() throws Exception {
+    relay.cut();
+    await(() -> !cutOff.up());
+    Thread.sleep(10_000); // Lettuce's default would wait 8 s, then 16 s, between attempts by now
+
+    relay.restore();
+    long back = System.nanoTime();
+    await(cutOff::up);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(4));
   }
 
   @Test
