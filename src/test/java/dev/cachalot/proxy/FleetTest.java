@@ -416,6 +416,32 @@ class FleetTest {
     assertThat(origin.requests("/e")).as("/e was not purged: served from the disk tier").isEqualTo(1);
   }
 
+  @Test
+  void aProxyStartingWithADiskCacheButNoJournalPositionKeepsOnlyTheCopiesRedisConfirms(@TempDir Path dir)
+      throws Exception {
+    origin.handle("/x", versions());
+    origin.handle("/y", versions());
+    TestProxy b = proxy();
+    TestProxy a = proxyWithDiskCache(dir);
+    awaitUp(a, b);
+    assertThat(get(a, "/x").body()).isEqualTo("v1\n");
+    assertThat(get(a, "/y").body()).isEqualTo("v1\n");
+    awaitShared(2);
+    a.close();
+    proxies.remove(a);
+    Files.delete(dir.resolve(SharedStore.JOURNAL_POSITION)); // as on the first start with --cache-store
+
+    assertThat(purge(b, "/x").statusCode()).isEqualTo(200);
+    TestProxy restarted = proxyWithDiskCache(dir);
+    awaitUp(restarted);
+
+    awaitBody(restarted, "/x", "v2\n");
+    HttpResponse<String> confirmed = get(restarted, "/y");
+    assertThat(confirmed.body()).isEqualTo("v1\n");
+    assertThat(confirmed.headers().firstValue("Cache-Status")).hasValueSatisfying(v -> assertThat(v).contains("hit"));
+    assertThat(origin.requests("/y")).isEqualTo(1);
+  }
+
   /** v1, v2, ...: one version per origin request, fresh for five minutes. */
   private static TestOrigin.Handler versions() {
     int[] version = {0};
