@@ -118,7 +118,10 @@ final class ForwardExchange implements OriginListener {
       engine.pool.release(channel);
       return;
     }
-    String loopback = DestinationGuard.loopbackRefusal(frontend.clientInetAddress(), channel.remoteAddress());
+    // A reverse origin is the operator's choice, not the client's: an application on this host's
+    // loopback interface behind the proxy is the usual accelerator set-up.
+    String loopback = engine.config.reverse().enabled() ? null
+        : DestinationGuard.loopbackRefusal(frontend.clientInetAddress(), channel.remoteAddress());
     if (loopback != null) {
       engine.pool.release(channel); // unused and clean
       failBeforeResponse(new DestinationGuard.Refused(loopback, false));

@@ -166,6 +166,26 @@ class DestinationGuardTest {
   }
 
   @Test
+  void remoteClientsReachAReverseOriginOnThisHostsLoopback() throws Exception {
+    InetAddress lan = nonLoopbackLocalAddress();
+    if (lan == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      org.assertj.core.api.Assertions.fail("CI needs a non-loopback interface to check the loopback guard");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(lan != null, "needs a non-loopback interface");
+    try (dev.cachalot.testing.TestOrigin origin = new dev.cachalot.testing.TestOrigin().start();
+        ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("0.0.0.0", 0))
+                .withReverse(ReverseRoutes.parse(List.of("http://127.0.0.1:" + origin.port()), false)),
+            SecurityConfig.defaults().withAllow(List.of(Cidr.LOOPBACK_V4, Cidr.parse(lan.getHostAddress() + "/32"))))) {
+      origin.handle("/app", r -> dev.cachalot.testing.TestOrigin.Response.ok("app"));
+      try (RawHttp remote = RawHttp.connect(new InetSocketAddress(lan, proxy.address().getPort()), T)) {
+        RawHttp.Response r = remote.write("GET /app HTTP/1.1\r\nHost: www.example.test\r\n\r\n").readResponse();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.bodyText()).isEqualTo("app");
+      }
+    }
+  }
+
+  @Test
   void requestToTheProxyItselfIs508() {
     try (TestProxy proxy = new TestProxy().start(); RawHttp c = RawHttp.connect(proxy.address(), T)) {
       RawHttp.Response r = c.write("GET http://127.0.0.1:" + proxy.port() + "/ HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
