@@ -220,6 +220,11 @@ final class CacheFront {
         CacheStatus.Fwd.STALE, System.currentTimeMillis());
     ExchangeObserver releasing = new ExchangeObserver() {
       @Override
+      public void onOriginConnected(java.net.SocketAddress origin) {
+        observer.onOriginConnected(origin);
+      }
+
+      @Override
       public boolean onResponseHead(HttpResponse originResponse, HttpHeaders clientHeaders) {
         engine.revalidating.remove(key);
         return observer.onResponseHead(originResponse, clientHeaders);

@@ -53,6 +53,11 @@ public record Cidr(byte[] network, int prefix, String text) {
     return Arrays.equals(mask(candidate, prefix), network);
   }
 
+  /** Whether every address in this network is a loopback address (within 127.0.0.0/8, or ::1). */
+  public boolean withinLoopback() {
+    return network.length == 4 ? prefix >= 8 && network[0] == 127 : prefix == 128 && LOOPBACK_V6.equals(this);
+  }
+
   private static boolean isV4Mapped(byte[] a) {
     for (int i = 0; i < 10; i++) {
       if (a[i] != 0) {

@@ -144,12 +144,16 @@ final class DestinationGuard extends AddressResolverGroup<InetSocketAddress> {
     if (client == null || client.isLoopbackAddress()) {
       return null;
     }
-    if (connected instanceof InetSocketAddress remote && remote.getAddress() != null
-        && (remote.getAddress().isLoopbackAddress() || remote.getAddress().isAnyLocalAddress())) {
-      return "destination " + remote.getAddress().getHostAddress() + " is this host's loopback interface;"
-          + " only clients on this host may reach it";
+    if (onThisHostsLoopback(connected)) {
+      return "destination " + ((InetSocketAddress) connected).getAddress().getHostAddress()
+          + " is this host's loopback interface; only clients on this host may reach it";
     }
     return null;
+  }
+
+  static boolean onThisHostsLoopback(SocketAddress connected) {
+    return connected instanceof InetSocketAddress remote && remote.getAddress() != null
+        && (remote.getAddress().isLoopbackAddress() || remote.getAddress().isAnyLocalAddress());
   }
 
   private boolean isOwnAddress(InetAddress ip, int port) {

@@ -3,6 +3,7 @@ package dev.cachalot.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
+import java.net.SocketAddress;
 
 /**
  * The cache's view of a forwarded exchange: it sees the origin's response as it streams by (to
@@ -19,6 +20,9 @@ interface ExchangeObserver {
    * @return true to stream the origin's response to the client; false when the observer has
    *     answered the client itself, and the origin's body is only drained
    */
+  /** The origin connection is ready, before the request is written to it. */
+  default void onOriginConnected(SocketAddress origin) {}
+
   default boolean onResponseHead(HttpResponse originResponse, HttpHeaders clientHeaders) {
     return true;
   }

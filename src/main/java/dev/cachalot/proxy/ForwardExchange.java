@@ -135,6 +135,7 @@ final class ForwardExchange implements OriginListener {
     if (channel.remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null) {
       originAddress = address.getAddress().getHostAddress();
     }
+    observer.onOriginConnected(channel.remoteAddress());
     OriginHandler.of(channel).attach(this);
     channel.config().setAutoRead(true);
     lastOriginActivityNanos = System.nanoTime();

@@ -1,33 +1,34 @@
 package dev.cachalot.proxy;
 
+import dev.cachalot.UserFacingException;
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.CacheKey;
-import dev.cachalot.UserFacingException;
 import dev.cachalot.cache.store.DiskStore;
 import dev.cachalot.cache.store.MemoryStore;
 import dev.cachalot.cache.store.SharedStore;
 import dev.cachalot.cache.store.Store;
 import dev.cachalot.cache.store.TieredStore;
 import dev.cachalot.transport.Transport;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoop;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import java.time.Clock;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,6 +66,8 @@ final class ProxyEngine {
   final UncacheableMemo uncacheable = new UncacheableMemo();
   final SecurityConfig security;
   final ClientAccess access;
+  /** Whether an --allow network reaches beyond loopback. */
+  private final boolean remoteClientsAdmitted;
   final ConnectionLimits limits;
   /** The proxy's own listening addresses, for the loop guard; set once bound. */
   volatile java.util.List<java.net.InetSocketAddress> ownAddresses = java.util.List.of();
@@ -86,6 +89,7 @@ final class ProxyEngine {
     this.config = config;
     this.security = security;
     this.access = new ClientAccess(security);
+    this.remoteClientsAdmitted = security.allow().stream().anyMatch(network -> !network.withinLoopback());
     this.limits = new ConnectionLimits(security.maxConnections(), security.maxConnectionsPerClient());
     this.transport = transport;
     this.group = group;
@@ -119,6 +123,15 @@ final class ProxyEngine {
     this.tunnelBootstrap = base.clone().option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
     this.accessLog = AccessLog.open(config.accessLog(), observability);
+  }
+
+  /**
+   * Whether a response from {@code origin} may be stored. Not one from this host's loopback
+   * interface in forward mode while remote clients are admitted: the loopback guard keeps those
+   * clients from such origins, and a stored copy would reach them as a hit.
+   */
+  boolean mayStoreFrom(SocketAddress origin) {
+    return config.reverse().enabled() || !remoteClientsAdmitted || !DestinationGuard.onThisHostsLoopback(origin);
   }
 
   /** Memory only, or memory in front of the cache directory. */

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,7 @@ final class StoringObserver implements ExchangeObserver {
   private boolean capturing;
   private long captured;
   private String result = "TCP_MISS";
+  private boolean originOnThisHostsLoopback;
 
   /**
    * @param fill the collapsed fill this exchange leads, or null
@@ -72,6 +74,11 @@ final class StoringObserver implements ExchangeObserver {
   }
 
   @Override
+  public void onOriginConnected(SocketAddress origin) {
+    originOnThisHostsLoopback = !engine.mayStoreFrom(origin);
+  }
+
+  @Override
   public boolean onResponseHead(HttpResponse originResponse, HttpHeaders clientHeaders) {
     Instant responseTime = engine.clock.instant();
     ResponseHead head = Heads.response(originResponse, originResponse.headers());
@@ -84,7 +91,9 @@ final class StoringObserver implements ExchangeObserver {
             CachePolicy.OriginFailure.ERROR_STATUS)) {
       return !serveStale("stale-if-error after " + status);
     }
-    Storability.Verdict verdict = Storability.check(request, head, engine.cacheConfig);
+    Storability.Verdict verdict = originOnThisHostsLoopback
+        ? new Storability.Verdict(false, "from this host's loopback interface, which remote clients may not reach")
+        : Storability.check(request, head, engine.cacheConfig);
     StoredResponse candidate = null;
     if (verdict.storable()) {
       candidate = new StoredResponse(Storability.headersToStore(head), request.headers(), requestTime, responseTime);

@@ -37,6 +37,16 @@ class CidrTest {
   }
 
   @Test
+  void networksWithinLoopback() {
+    for (String inside : List.of("127.0.0.0/8", "127.0.0.1/32", "127.5.0.0/16", "::1/128")) {
+      assertThat(Cidr.parse(inside).withinLoopback()).as(inside).isTrue();
+    }
+    for (String beyond : List.of("0.0.0.0/0", "126.0.0.0/7", "10.0.0.0/8", "::/0", "::/127", "192.0.2.2/32")) {
+      assertThat(Cidr.parse(beyond).withinLoopback()).as(beyond).isFalse();
+    }
+  }
+
+  @Test
   void badNetworksFailWithTheValueNamed() {
     for (String bad : List.of("", "example.com", "10.0.0.0/33", "::1/129", "10.0.0.0/x", "1.2.3.4/-1")) {
       assertThatThrownBy(() -> Cidr.parse(bad)).isInstanceOf(IllegalArgumentException.class)

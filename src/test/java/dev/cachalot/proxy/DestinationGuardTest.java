@@ -166,6 +166,32 @@ class DestinationGuardTest {
   }
 
   @Test
+  void aResponseFromThisHostsLoopbackIsNotStoredWhileRemoteClientsAreAdmitted() throws Exception {
+    InetAddress lan = nonLoopbackLocalAddress();
+    if (lan == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      org.assertj.core.api.Assertions.fail("CI needs a non-loopback interface to check the loopback guard");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(lan != null, "needs a non-loopback interface");
+    try (dev.cachalot.testing.TestOrigin origin = new dev.cachalot.testing.TestOrigin().start();
+        ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("0.0.0.0", 0)),
+            SecurityConfig.defaults().withAllow(List.of(Cidr.LOOPBACK_V4, Cidr.parse(lan.getHostAddress() + "/32"))))) {
+      origin.handle("/status", r -> dev.cachalot.testing.TestOrigin.Response.ok("internal")
+          .header("Cache-Control", "max-age=300"));
+      int port = proxy.address().getPort();
+      String get = "GET " + origin.url("/status") + " HTTP/1.1\r\nHost: x\r\n\r\n";
+      try (RawHttp local = RawHttp.connect(new InetSocketAddress("127.0.0.1", port), T)) {
+        RawHttp.Response first = local.write(get).readResponse();
+        assertThat(first.bodyText()).isEqualTo("internal");
+        assertThat(first.headers().get("Cache-Status")).doesNotContain("stored");
+      }
+      try (RawHttp remote = RawHttp.connect(new InetSocketAddress(lan, port), T)) {
+        assertThat(remote.write(get).readResponse().status()).as("refused, not a hit").isEqualTo(403);
+      }
+      assertThat(origin.requests("/status")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void remoteClientsReachAReverseOriginOnThisHostsLoopback() throws Exception {
     InetAddress lan = nonLoopbackLocalAddress();
     if (lan == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
