@@ -3,6 +3,7 @@ package dev.cachalot.cli;
 import dev.cachalot.admin.AdminServer;
 import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.store.RedisSettings;
+import dev.cachalot.proxy.AdminAccess;
 import dev.cachalot.proxy.ProxyConfig;
 import dev.cachalot.proxy.ProxyServer;
 import dev.cachalot.proxy.ReverseRoutes;
@@ -116,6 +117,11 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--redis-max-object", paramLabel = "SIZE", converter = SizeConverter.class,
       description = "Larger bodies stay in the local tiers only (default: ${DEFAULT-VALUE}).", defaultValue = "16m")
   long redisMaxObject;
+
+  @Option(names = "--purge-allow", paramLabel = "CIDR",
+      description = "Client network allowed to send PURGE, besides this host (repeatable; it must be in --allow "
+          + "too; default: loopback only).")
+  List<String> purgeAllow = new ArrayList<>();
 
   @Option(names = "--reverse", paramLabel = "[HOST=]URL",
       description = "Reverse-proxy (accelerator) mode: send origin-form requests (GET /path) to URL, "
@@ -246,7 +252,8 @@ final class ProxyCommand implements Callable<Integer> {
         .withCacheDir(CacheDirs.resolve(cacheDir), cacheDisk)
         .withRedis(Optional.ofNullable(cacheStore).filter(u -> !u.isBlank())
             .map(u -> RedisSettings.of(u.strip()).withMaxObjectBytes(redisMaxObject)))
-        .withReverse(ReverseRoutes.parse(reverse, reverseHostRewrite));
+        .withReverse(ReverseRoutes.parse(reverse, reverseHostRewrite))
+        .withAdmin(AdminAccess.loopbackAnd(SecurityOptions.networks("--purge-allow", purgeAllow)));
   }
 
   private boolean hasFlag(String name) {

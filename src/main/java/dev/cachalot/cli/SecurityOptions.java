@@ -41,11 +41,24 @@ final class SecurityOptions {
       description = "Allow origins at link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254).")
   boolean allowLinkLocal;
 
+  /** {@code texts} as networks, or a usage error naming {@code option} and the bad value. */
+  static List<Cidr> networks(String option, List<String> texts) {
+    List<Cidr> networks = new ArrayList<>();
+    for (String text : texts) {
+      try {
+        networks.add(Cidr.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw new UserFacingException(option + ": " + e.getMessage(), 64, e); // EX_USAGE
+      }
+    }
+    return networks;
+  }
+
   SecurityConfig toConfig() {
     try {
       SecurityConfig config = SecurityConfig.defaults();
       if (!allow.isEmpty()) {
-        config = config.withAllow(allow.stream().map(Cidr::parse).toList());
+        config = config.withAllow(networks("--allow", allow));
       }
       return config
           .withAuth(Optional.ofNullable(authFile).map(ProxyAuth::load))

@@ -1,30 +1,37 @@
 package dev.cachalot.proxy;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.Set;
+import java.util.List;
 
 /**
- * Who may send management requests (PURGE): loopback clients by default, and/or listed addresses.
+ * Who may send management requests (PURGE): loopback clients by default, and/or clients in the
+ * listed networks ({@code --purge-allow}). A client must also be admitted by {@code --allow} at all.
  *
  * @param loopback whether loopback clients (127.0.0.0/8, ::1) are admitted
- * @param addresses further client addresses admitted
+ * @param networks further client networks admitted
  */
-public record AdminAccess(boolean loopback, Set<InetAddress> addresses) {
+public record AdminAccess(boolean loopback, List<Cidr> networks) {
 
-  public static final AdminAccess LOOPBACK = new AdminAccess(true, Set.of());
-  public static final AdminAccess NOBODY = new AdminAccess(false, Set.of());
+  public static final AdminAccess LOOPBACK = new AdminAccess(true, List.of());
+  public static final AdminAccess NOBODY = new AdminAccess(false, List.of());
 
   public AdminAccess {
-    addresses = Set.copyOf(addresses);
+    networks = List.copyOf(networks);
+  }
+
+  /** Loopback clients, and those in {@code networks}. */
+  public static AdminAccess loopbackAnd(List<Cidr> networks) {
+    return new AdminAccess(true, networks);
   }
 
   boolean allows(SocketAddress client) {
     if (!(client instanceof InetSocketAddress inet) || inet.getAddress() == null) {
       return false;
     }
-    InetAddress address = inet.getAddress();
-    return loopback && address.isLoopbackAddress() || addresses.contains(address);
+    if (loopback && inet.getAddress().isLoopbackAddress()) {
+      return true;
+    }
+    return networks.stream().anyMatch(network -> network.contains(inet.getAddress()));
   }
 }

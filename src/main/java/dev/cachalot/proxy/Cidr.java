@@ -20,22 +20,22 @@ public record Cidr(byte[] network, int prefix, String text) {
     int slash = s.indexOf('/');
     String address = slash < 0 ? s : s.substring(0, slash);
     if (address.isEmpty() || !address.matches("[0-9A-Fa-f:.]+")) {
-      throw new IllegalArgumentException("--allow: not an IP network: " + text);
+      throw new IllegalArgumentException("not an IP network: " + text);
     }
     byte[] bytes;
     try {
       bytes = InetAddress.getByName(address).getAddress(); // a literal: no lookup happens
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--allow: not an IP network: " + text);
+      throw new IllegalArgumentException("not an IP network: " + text);
     }
     int prefix;
     try {
       prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(s.substring(slash + 1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--allow: bad prefix length in " + text);
+      throw new IllegalArgumentException("bad prefix length in " + text);
     }
     if (prefix < 0 || prefix > bytes.length * 8) {
-      throw new IllegalArgumentException("--allow: prefix /" + prefix + " out of range in " + text);
+      throw new IllegalArgumentException("prefix /" + prefix + " out of range in " + text);
     }
     return new Cidr(mask(bytes, prefix), prefix, s);
   }

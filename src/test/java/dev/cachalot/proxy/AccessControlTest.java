@@ -3,10 +3,13 @@ package dev.cachalot.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachalot.testing.LanAddress;
 import dev.cachalot.testing.RawHttp;
 import dev.cachalot.testing.TestOrigin;
 import dev.cachalot.testing.TestOrigin.Response;
 import dev.cachalot.testing.TestProxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +60,21 @@ class AccessControlTest {
       assertThat(origin.totalRequests()).isZero();
       String line = awaitLogLine(log, " 403 ");
       assertThat(line).contains("127.0.0.1").contains("/403").contains(origin.url("/a"));
+    }
+  }
+
+  @Test
+  void purgeAllowAdmitsPurgesFromARemoteNetwork() throws Exception {
+    InetAddress lan = LanAddress.require();
+    Cidr remote = Cidr.parse(lan.getHostAddress() + "/32");
+    for (boolean admitted : List.of(false, true)) {
+      try (ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("0.0.0.0", 0))
+              .withAdmin(admitted ? AdminAccess.loopbackAnd(List.of(remote)) : AdminAccess.LOOPBACK),
+          SecurityConfig.defaults().withAllow(List.of(Cidr.LOOPBACK_V4, remote)));
+          RawHttp c = RawHttp.connect(new InetSocketAddress(lan, proxy.address().getPort()), Duration.ofSeconds(5))) {
+        RawHttp.Response r = c.write("PURGE " + origin.url("/p") + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+        assertThat(r.status()).as(admitted ? "in --purge-allow: nothing stored" : "not admin").isEqualTo(admitted ? 404 : 403);
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.cachalot.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachalot.testing.LanAddress;
 import dev.cachalot.testing.RawHttp;
 import dev.cachalot.testing.TestProxy;
 import io.netty.channel.DefaultEventLoop;
@@ -122,28 +123,9 @@ class DestinationGuardTest {
     }
   }
 
-  /** Some address of this host that is not loopback (an interface such as eth0), or null. */
-  private static InetAddress nonLoopbackLocalAddress() throws Exception {
-    for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
-      if (!nif.isUp() || nif.isLoopback()) {
-        continue;
-      }
-      for (InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
-        if (a instanceof java.net.Inet4Address && !a.isLinkLocalAddress()) {
-          return a;
-        }
-      }
-    }
-    return null;
-  }
-
   @Test
   void remoteClientsCannotReachThisHostsLoopbackServices() throws Exception {
-    InetAddress lan = nonLoopbackLocalAddress();
-    if (lan == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      org.assertj.core.api.Assertions.fail("CI needs a non-loopback interface to check the loopback guard");
-    }
-    org.junit.jupiter.api.Assumptions.assumeTrue(lan != null, "needs a non-loopback interface");
+    InetAddress lan = LanAddress.require();
     try (dev.cachalot.testing.TestOrigin origin = new dev.cachalot.testing.TestOrigin().start();
         ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("0.0.0.0", 0)),
             SecurityConfig.defaults().withAllow(List.of(Cidr.LOOPBACK_V4, Cidr.parse(lan.getHostAddress() + "/32"))))) {
@@ -167,11 +149,7 @@ class DestinationGuardTest {
 
   @Test
   void aResponseFromThisHostsLoopbackIsNotStoredWhileRemoteClientsAreAdmitted() throws Exception {
-    InetAddress lan = nonLoopbackLocalAddress();
-    if (lan == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      org.assertj.core.api.Assertions.fail("CI needs a non-loopback interface to check the loopback guard");
-    }
-    org.junit.jupiter.api.Assumptions.assumeTrue(lan != null, "needs a non-loopback interface");
+    InetAddress lan = LanAddress.require();
     try (dev.cachalot.testing.TestOrigin origin = new dev.cachalot.testing.TestOrigin().start();
         ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("0.0.0.0", 0)),
             SecurityConfig.defaults().withAllow(List.of(Cidr.LOOPBACK_V4, Cidr.parse(lan.getHostAddress() + "/32"))))) {
@@ -193,11 +171,7 @@ class DestinationGuardTest {
 
   @Test
   void remoteClientsReachAReverseOriginOnThisHostsLoopback() throws Exception {
-    InetAddress lan = nonLoopbackLocalAddress();
-    if (lan == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      org.assertj.core.api.Assertions.fail("CI needs a non-loopback interface to check the loopback guard");
-    }
-    org.junit.jupiter.api.Assumptions.assumeTrue(lan != null, "needs a non-loopback interface");
+    InetAddress lan = LanAddress.require();
     try (dev.cachalot.testing.TestOrigin origin = new dev.cachalot.testing.TestOrigin().start();
         ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("0.0.0.0", 0))
                 .withReverse(ReverseRoutes.parse(List.of("http://127.0.0.1:" + origin.port()), false)),
