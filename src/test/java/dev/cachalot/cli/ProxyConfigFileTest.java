@@ -64,6 +64,7 @@ class ProxyConfigFileTest {
       heuristic-percent: 20
       heuristic-max: 2h
       share-set-cookie: true
+      purge-allow: [10.0.0.0/8, 2001:db8::/32]
       presets: [debian]
       rules:
         - name: builds
@@ -92,6 +93,8 @@ class ProxyConfigFileTest {
     assertThat(c.cache().heuristicFraction()).isEqualTo(0.20);
     assertThat(c.cache().heuristicMax()).isEqualTo(Duration.ofHours(2));
     assertThat(c.cache().storeSetCookie()).isTrue();
+    assertThat(c.admin().loopback()).isTrue();
+    assertThat(c.admin().networks()).extracting(Object::toString).containsExactly("10.0.0.0/8", "2001:db8::/32");
     assertThat(c.cache().rules().list()).extracting(Rule::name).containsExactly(
         "debian-by-hash", "debian-pool", "debian-release", "debian-indices", "builds", "api", "docs");
   }
