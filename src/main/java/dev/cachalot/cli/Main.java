@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       ProxyCommand.class,
       FetchCommand.class,
       CacheCommand.class,
+      PasswdCommand.class,
       UdpServerCommand.class,
       UdpClientCommand.class,
       TcpServerCommand.class,

@@ -1,5 +1,7 @@
 package dev.cachalot.proxy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,11 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Proxy authentication (RFC 9110 §11.7.1, Basic) against a password file, one user a line, either
@@ -26,10 +33,23 @@ public final class ProxyAuth {
   /** {@code iterations} is 0 for the salted SHA-256 form. */
   private record Entry(byte[] salt, byte[] digest, int iterations) {}
 
+  /**
+   * Header values already verified, so that a client's every request does not pay for PBKDF2 again
+   * (a browser sends the same Proxy-Authorization with each one). Keyed by an HMAC under a key of
+   * this process, not by the value itself: a memory dump then holds nothing a password can be
+   * tested against faster than the file's own hashes. Only successes are kept, so failed guesses
+   * cannot fill it.
+   */
+  private final Cache<String, String> verified = Caffeine.newBuilder()
+      .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+  private final byte[] cacheKey = new byte[32];
+  private final AtomicLong checkedAgainstTheFile = new AtomicLong();
+
   private final Map<String, Entry> users;
 
   private ProxyAuth(Map<String, Entry> users) {
     this.users = users;
+    new SecureRandom().nextBytes(cacheKey);
   }
 
   public static ProxyAuth load(Path file) {
@@ -75,6 +95,35 @@ public final class ProxyAuth {
     if (proxyAuthorization == null) {
       return null;
     }
+    String key = hmac(proxyAuthorization);
+    String known = verified.getIfPresent(key);
+    if (known != null) {
+      return known;
+    }
+    String user = verify(proxyAuthorization);
+    if (user != null) {
+      verified.put(key, user);
+    }
+    return user;
+  }
+
+  private String hmac(String value) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** How many header values were checked against the file's hashes: those not verified before. */
+  long checkedAgainstTheFile() {
+    return checkedAgainstTheFile.get();
+  }
+
+  private String verify(String proxyAuthorization) {
+    checkedAgainstTheFile.incrementAndGet();
     String value = proxyAuthorization.strip();
     if (value.length() < 6 || !value.regionMatches(true, 0, "Basic ", 0, 6)) {
       return null;

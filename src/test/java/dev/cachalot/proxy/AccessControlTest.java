@@ -132,6 +132,21 @@ class AccessControlTest {
   }
 
   @Test
+  void aVerifiedHeaderIsNotHashedAgainButAWrongOneIsEveryTime() {
+    ProxyAuth auth = ProxyAuth.parse(List.of(ProxyAuth.pbkdf2Line("carol", "pepper", "s3cret", 10_000)), "f");
+    String right = basic("carol:s3cret").substring("Proxy-Authorization: ".length());
+    String wrong = basic("carol:wrong").substring("Proxy-Authorization: ".length());
+    for (int i = 0; i < 100; i++) {
+      assertThat(auth.authenticate(right)).isEqualTo("carol");
+    }
+    assertThat(auth.checkedAgainstTheFile()).isEqualTo(1);
+    for (int i = 0; i < 3; i++) {
+      assertThat(auth.authenticate(wrong)).isNull();
+    }
+    assertThat(auth.checkedAgainstTheFile()).as("failures are not remembered").isEqualTo(4);
+  }
+
+  @Test
   void pbkdf2EntriesAuthenticateToo() {
     ProxyAuth auth = ProxyAuth.parse(List.of(ProxyAuth.pbkdf2Line("carol", "pepper", "s3cret", 10_000)), "f");
     assertThat(auth.authenticate(basic("carol:s3cret").substring("Proxy-Authorization: ".length()))).isEqualTo("carol");
