@@ -43,6 +43,8 @@ public final class ProxyAuth {
   private final Cache<String, String> verified = Caffeine.newBuilder()
       .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
   private final byte[] cacheKey = new byte[32];
+  /** A Mac is not thread-safe, and making one looks up a provider: one per event loop thread. */
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
   private final AtomicLong checkedAgainstTheFile = new AtomicLong();
 
   private final Map<String, Entry> users;
@@ -108,10 +110,14 @@ public final class ProxyAuth {
   }
 
   private String hmac(String value) {
+    return HexFormat.of().formatHex(macs.get().doFinal(value.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+      return mac;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
