@@ -50,7 +50,7 @@ final class StoringObserver implements ExchangeObserver {
   private boolean capturing;
   private long captured;
   private String result = "TCP_MISS";
-  private boolean originOnThisHostsLoopback;
+  private boolean originMayBeStored = true;
 
   /**
    * @param fill the collapsed fill this exchange leads, or null
@@ -75,7 +75,7 @@ final class StoringObserver implements ExchangeObserver {
 
   @Override
   public void onOriginConnected(SocketAddress origin) {
-    originOnThisHostsLoopback = !engine.mayStoreFrom(origin);
+    originMayBeStored = engine.mayStoreFrom(origin);
   }
 
   @Override
@@ -91,9 +91,8 @@ final class StoringObserver implements ExchangeObserver {
             CachePolicy.OriginFailure.ERROR_STATUS)) {
       return !serveStale("stale-if-error after " + status);
     }
-    Storability.Verdict verdict = originOnThisHostsLoopback
-        ? new Storability.Verdict(false, "from this host's loopback interface, which remote clients may not reach")
-        : Storability.check(request, head, engine.cacheConfig);
+    Storability.Verdict verdict = originMayBeStored ? Storability.check(request, head, engine.cacheConfig)
+        : new Storability.Verdict(false, "from this host's loopback interface, which remote clients may not reach");
     StoredResponse candidate = null;
     if (verdict.storable()) {
       candidate = new StoredResponse(Storability.headersToStore(head), request.headers(), requestTime, responseTime);
