@@ -5,7 +5,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,28 @@ final class ClientAccess {
 
   ClientAccess(SecurityConfig security) {
     this.security = security;
+  }
+
+  /**
+   * Whether {@link #check} would hash this request's credentials against the file: they are present
+   * and were not verified before. A hash can take a tenth of a second or more, so such a check runs
+   * off the event loop ({@link #checkElsewhere}).
+   */
+  boolean costly(HttpRequest request) {
+    if (security.auth().isEmpty()) {
+      return false;
+    }
+    String credentials = request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION);
+    return credentials != null && !security.auth().get().remembers(credentials);
+  }
+
+  /** {@link #check} on {@code executor}. */
+  CompletableFuture<Verdict> checkElsewhere(SocketAddress client, HttpRequest request, Executor executor) {
+    try {
+      return CompletableFuture.supplyAsync(() -> check(client, request), executor);
+    } catch (RejectedExecutionException closing) {
+      return CompletableFuture.failedFuture(closing);
+    }
   }
 
   Verdict check(SocketAddress client, HttpRequest request) {

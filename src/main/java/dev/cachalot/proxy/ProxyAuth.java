@@ -123,6 +123,11 @@ public final class ProxyAuth {
     }
   }
 
+  /** Whether this header value was verified before (and is still remembered): {@link #authenticate} is then cheap. */
+  boolean remembers(String proxyAuthorization) {
+    return verified.getIfPresent(hmac(proxyAuthorization)) != null;
+  }
+
   /** How many header values were checked against the file's hashes: those not verified before. */
   long checkedAgainstTheFile() {
     return checkedAgainstTheFile.get();

@@ -24,11 +24,14 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,6 +69,9 @@ final class ProxyEngine {
   final UncacheableMemo uncacheable = new UncacheableMemo();
   final SecurityConfig security;
   final ClientAccess access;
+  /** Where credentials not verified before are hashed: one thread, off the event loops (see ProxyFrontend). */
+  final ExecutorService credentialChecks = Executors.newSingleThreadExecutor(
+      new DefaultThreadFactory("cachalot-credentials", true));
   /** Whether an --allow network reaches beyond loopback. */
   private final boolean remoteClientsAdmitted;
   final ConnectionLimits limits;
@@ -226,6 +232,7 @@ final class ProxyEngine {
   }
 
   void close() {
+    credentialChecks.shutdownNow();
     store.close();
     pool.closeAll();
     resolver.close();

@@ -61,6 +61,9 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
   private boolean closeWhenDone;
   private boolean drainAgain;
   private final ArrayDeque<Object> inbound = new ArrayDeque<>();
+  /** The request head whose access was checked off the event loop, and the outcome. */
+  private HttpRequest checkedRequest;
+  private ClientAccess.Verdict checkedVerdict;
 
   ProxyFrontend(ProxyEngine engine) {
     this.engine = engine;
@@ -115,10 +118,33 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     if (tunnelling) {
       return msg instanceof HttpContent;
     }
-    if (msg instanceof HttpRequest) {
-      return !busy;
+    if (msg instanceof HttpRequest request) {
+      if (busy) {
+        return false;
+      }
+      if (request != checkedRequest && engine.access.costly(request)) {
+        checkAccessElsewhere(request);
+        return false;
+      }
+      return true;
     }
     return exchange == null || contentWanted;
+  }
+
+  /**
+   * Credentials not verified before cost a password hash: it runs on another thread while this
+   * request (and what follows it on the connection) waits, so that other clients on this event
+   * loop are not held up, by a new client or by one guessing passwords.
+   */
+  private void checkAccessElsewhere(HttpRequest request) {
+    busy = true;
+    engine.access.checkElsewhere(ctx.channel().remoteAddress(), request, engine.credentialChecks)
+        .whenComplete((verdict, failure) -> ctx.executor().execute(() -> {
+          checkedRequest = request;
+          checkedVerdict = failure == null ? verdict : ClientAccess.Verdict.AUTH_REQUIRED;
+          busy = false;
+          drain();
+        }));
   }
 
   private void dispatch(Object msg) {
@@ -166,7 +192,9 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     if (Trace.on()) {
       Trace.event("request head from {}: {}", clientAddress(), Trace.head(request));
     }
-    ClientAccess.Verdict verdict = engine.access.check(ctx.channel().remoteAddress(), request);
+    ClientAccess.Verdict verdict = request == checkedRequest ? checkedVerdict
+        : engine.access.check(ctx.channel().remoteAddress(), request);
+    checkedRequest = null;
     if (verdict == ClientAccess.Verdict.FORBIDDEN) {
       rejectAndClose(request, HttpResponseStatus.FORBIDDEN,
           "client " + clientAddress() + " is not allowed to use this proxy", start);

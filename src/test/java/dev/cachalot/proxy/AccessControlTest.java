@@ -131,6 +131,42 @@ class AccessControlTest {
     }
   }
 
+  /**
+   * A password hash runs off the event loops: while one client's wrong password is being hashed,
+   * clients already verified are answered. Four connections over the proxy's event loops (at most
+   * one per core), so that at least one shares the guessing client's loop.
+   */
+  @Test
+  void clientsAreAnsweredWhileAnotherClientsPasswordIsHashed() throws Exception {
+    origin.handle("/a", r -> Response.ok("hello"));
+    ProxyAuth auth = ProxyAuth.parse(List.of(ProxyAuth.pbkdf2Line("alice", "pepper", "secret", 500_000)), "f");
+    try (TestProxy proxy = new TestProxy(c -> c, s -> s.withAuth(Optional.of(auth))).start()) {
+      List<RawHttp> connections = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 4; i++) {
+          connections.add(RawHttp.connect(proxy.address(), Duration.ofSeconds(10)));
+        }
+        assertThat(connections.get(1).write(get(origin.url("/a"), basic("alice:secret"))).readResponse().status())
+            .as("verified once, then remembered").isEqualTo(200);
+        var guessed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          int status = connections.get(0).write(get(origin.url("/a"), basic("alice:guess"))).readResponse().status();
+          return new long[] {status, System.nanoTime()};
+        });
+        Thread.sleep(50); // the guess is being hashed
+        long answered = 0;
+        for (RawHttp verified : connections.subList(1, 4)) {
+          assertThat(verified.write(get(origin.url("/a"), basic("alice:secret"))).readResponse().status()).isEqualTo(200);
+          answered = System.nanoTime();
+        }
+        long[] guess = guessed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(guess[0]).isEqualTo(407);
+        assertThat(answered).as("verified clients answered before the guess was refused").isLessThan(guess[1]);
+      } finally {
+        connections.forEach(RawHttp::close);
+      }
+    }
+  }
+
   @Test
   void aVerifiedHeaderIsNotHashedAgainButAWrongOneIsEveryTime() {
     ProxyAuth auth = ProxyAuth.parse(List.of(ProxyAuth.pbkdf2Line("carol", "pepper", "s3cret", 10_000)), "f");
