@@ -1,6 +1,7 @@
 package dev.cachalot.admin;
 
 import dev.cachalot.UserFacingException;
+import dev.cachalot.proxy.Cidr;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -31,7 +32,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -53,20 +56,25 @@ public final class AdminServer implements AutoCloseable {
       "/app.js", "app.js");
 
   private final ProxyMetrics metrics;
+  private final List<Cidr> allowed;
   private final Map<String, byte[]> assets;
   private final EventLoopGroup group;
   private Channel serverChannel;
 
-  private AdminServer(ProxyMetrics metrics) {
+  private AdminServer(ProxyMetrics metrics, List<Cidr> allowed) {
     this.metrics = metrics;
+    this.allowed = List.copyOf(allowed);
     this.assets = Map.of("index.html", asset("index.html"), "style.css", asset("style.css"), "app.js", asset("app.js"));
     this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cachalot-admin", true),
         NioIoHandler.newFactory());
   }
 
-  /** Listens on {@code address}; when this returns, the endpoints answer. */
-  public static AdminServer start(InetSocketAddress address, ProxyMetrics metrics) {
-    AdminServer server = new AdminServer(metrics);
+  /**
+   * Listens on {@code address}; when this returns, the endpoints answer clients on this host and in
+   * {@code allowed} (the dashboard lists the URLs requested: it is not for everyone who can reach the port).
+   */
+  public static AdminServer start(InetSocketAddress address, ProxyMetrics metrics, List<Cidr> allowed) {
+    AdminServer server = new AdminServer(metrics, allowed);
     try {
       server.bind(address);
       return server;
@@ -130,7 +138,11 @@ public final class AdminServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       FullHttpResponse response;
-      if (request.decoderResult().isFailure()) {
+      if (!allows(ctx.channel().remoteAddress())) {
+        response = text(HttpResponseStatus.FORBIDDEN, "this client is not allowed to use the admin endpoint"
+            + " (see --admin-allow)\n");
+        HttpUtil.setKeepAlive(request, false);
+      } else if (request.decoderResult().isFailure()) {
         response = text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
         HttpUtil.setKeepAlive(request, false);
       } else {
@@ -199,6 +211,11 @@ public final class AdminServer implements AutoCloseable {
             + " (or cachalot cache purge URL)\n");
     response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
     return response;
+  }
+
+  private boolean allows(SocketAddress client) {
+    return client instanceof InetSocketAddress inet && inet.getAddress() != null
+        && (inet.getAddress().isLoopbackAddress() || allowed.stream().anyMatch(n -> n.contains(inet.getAddress())));
   }
 
   private static String contentType(String asset) {

@@ -7,16 +7,19 @@ import dev.cachalot.admin.AdminServer;
 import dev.cachalot.admin.ProxyMetrics;
 import dev.cachalot.proxy.AccessLogFormat;
 import dev.cachalot.proxy.AccessLogRotation;
+import dev.cachalot.proxy.Cidr;
 import dev.cachalot.proxy.Observability;
 import dev.cachalot.proxy.ProxyListener;
 import dev.cachalot.proxy.ProxyServer;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** `proxy`'s admin endpoint, trace and access-log format options, and what they start. */
@@ -27,6 +30,11 @@ final class ObservabilityOptions {
           + "(default: ${DEFAULT-VALUE}; 'none' turns it off). Never the proxy's port.",
       defaultValue = "127.0.0.1:8889")
   InetSocketAddress admin;
+
+  @Option(names = "--admin-allow", paramLabel = "CIDR",
+      description = "Client network allowed to use the admin endpoint besides this host's loopback (repeatable; "
+          + "default: none, so an admin endpoint bound wider answers 403 until told whom to serve).")
+  List<String> adminAllow = new ArrayList<>();
 
   @Option(names = "--trace",
       description = "Log one line per request event with timings (logger cachalot.trace): request heads, "
@@ -52,6 +60,7 @@ final class ObservabilityOptions {
 
   private static final org.slf4j.Logger log = LoggerFactory.getLogger(ObservabilityOptions.class);
   private ProxyMetrics metrics;
+  private List<Cidr> adminAllowed = List.of();
 
   /** What the proxy reports to; call before starting it. Turns the trace logger on if asked. */
   Observability observability(InetSocketAddress proxyListen) {
@@ -63,6 +72,7 @@ final class ObservabilityOptions {
       ((Logger) LoggerFactory.getLogger("cachalot.trace")).setLevel(Level.INFO);
     }
     AccessLogRotation rotation = accessLogRotation();
+    adminAllowed = SecurityOptions.networks("--admin-allow", adminAllow);
     metrics = admin == null ? null : new ProxyMetrics();
     return new Observability(metrics == null ? ProxyListener.NONE : metrics, accessLogFormat, rotation);
   }
@@ -98,7 +108,12 @@ final class ObservabilityOptions {
       if (server.usesRedis()) {
         metrics.watchRedis(server::redisUp);
       }
-      return AdminServer.start(admin, metrics);
+      AdminServer started = AdminServer.start(admin, metrics, adminAllowed);
+      if (adminAllowed.isEmpty() && !started.address().getAddress().isLoopbackAddress()) {
+        log.warn("admin endpoint on {}:{} answers this host's loopback clients only: add --admin-allow CIDR "
+            + "for others (a Prometheus server, say)", admin.getHostString(), started.address().getPort());
+      }
+      return started;
     } catch (UserFacingException e) {
       if (mixee != null && mixee.commandLine() != null
           && mixee.commandLine().getParseResult().hasMatchedOption("--admin")) {

@@ -146,4 +146,26 @@ class AdminEndpointsTest {
     assertThat(purge.headers().firstValue("Allow")).hasValue("GET, HEAD");
     assertThat(purge.body()).contains("proxy's port").contains("curl -X PURGE -x");
   }
+
+  @Test
+  void remoteClientsNeedAdminAllow() throws Exception {
+    java.net.InetAddress lan = dev.cachalot.testing.LanAddress.require();
+    dev.cachalot.proxy.Cidr remote = dev.cachalot.proxy.Cidr.parse(lan.getHostAddress() + "/32");
+    for (boolean admitted : List.of(false, true)) {
+      try (AdminServer wide = AdminServer.start(new java.net.InetSocketAddress("0.0.0.0", 0), new ProxyMetrics(),
+          admitted ? List.of(remote) : List.of())) {
+        int port = wide.address().getPort();
+        try (dev.cachalot.testing.RawHttp local = dev.cachalot.testing.RawHttp.connect(
+            new java.net.InetSocketAddress("127.0.0.1", port), java.time.Duration.ofSeconds(5))) {
+          assertThat(local.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status()).isEqualTo(200);
+        }
+        try (dev.cachalot.testing.RawHttp far = dev.cachalot.testing.RawHttp.connect(
+            new java.net.InetSocketAddress(lan, port), java.time.Duration.ofSeconds(5))) {
+          var r = far.write("GET /api/stats HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+          assertThat(r.status()).as(admitted ? "in --admin-allow" : "not this host, not allowed")
+              .isEqualTo(admitted ? 200 : 403);
+        }
+      }
+    }
+  }
 }
