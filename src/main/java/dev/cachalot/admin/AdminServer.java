@@ -106,8 +106,9 @@ public final class AdminServer implements AutoCloseable {
       throw new UserFacingException("cannot listen for admin on " + address.getHostString() + ":" + address.getPort()
           + ": " + why, 2, e);
     }
-    InetSocketAddress bound = address();
-    log.info("Cachalot admin on http://{}:{}/ (metrics at /metrics)", bound.getHostString(), bound.getPort());
+    // The host as given (a wildcard bind reports "0:0:0:0:0:0:0:0"), the port as bound (it may have been 0).
+    String host = address.getHostString().contains(":") ? "[" + address.getHostString() + "]" : address.getHostString();
+    log.info("Cachalot admin on http://{}:{}/ (metrics at /metrics)", host, address().getPort());
   }
 
   public InetSocketAddress address() {
