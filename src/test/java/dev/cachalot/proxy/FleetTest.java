@@ -132,9 +132,25 @@ class FleetTest {
     }
   }
 
-  private static void awaitUp(TestProxy... ps) throws InterruptedException {
+  /**
+   * Until each proxy is connected and has marked its place in the invalidation journal (just after
+   * connecting): a test that cuts or restarts Redis before that would test a proxy with no place to lose.
+   */
+  private void awaitUp(TestProxy... ps) throws InterruptedException {
     for (TestProxy p : ps) {
       await(p::redisUp);
+    }
+    await(() -> journalLength() >= ps.length);
+  }
+
+  private long journalLength() {
+    RedisClient c = RedisClient.create(redis.uri());
+    try (var connection = c.connect()) {
+      return connection.sync().xlen("cachalot:v1:journal");
+    } catch (RuntimeException down) {
+      return 0;
+    } finally {
+      c.shutdown(Duration.ZERO, Duration.ofSeconds(1));
     }
   }
 

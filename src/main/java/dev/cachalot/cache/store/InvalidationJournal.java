@@ -18,8 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +44,8 @@ final class InvalidationJournal {
   /** About this many invalidations are kept: more than a disconnected instance is likely to miss. */
   static final long JOURNAL_LENGTH = 100_000;
   private static final int JOURNAL_BATCH = 1000;
+  private static final int RESEND_BATCH = 100;
+  private static final long RESEND_WAIT_SECONDS = 5;
   /** Invalidations kept while Redis is unreachable; past this the fleet is told it missed some. */
   static final int PENDING_LIMIT = 10_000;
   /** A journal entry that names every URI: "assume you missed invalidations". */
@@ -50,8 +57,8 @@ final class InvalidationJournal {
   private final Consumer<CacheKey> onInvalidate;
   private final Runnable onGap;
   private final Optional<Path> positionFile;
-  /** Sends a remembered invalidation again: deletes the shared copy, then announces it. */
-  private final Consumer<CacheKey> resend;
+  /** Sends a remembered invalidation again: deletes the shared copy, then announces it; never exceptional. */
+  private final Function<CacheKey, CompletableFuture<Integer>> resend;
   /** The last journal entry read (or this instance's own mark); null before the first connection. */
   private String position;
   private String savedPosition;
@@ -61,7 +68,7 @@ final class InvalidationJournal {
   private boolean pendingOverflowed;
 
   InvalidationJournal(String instance, String where, Consumer<CacheKey> onInvalidate, Runnable onGap,
-      Optional<Path> positionFile, Consumer<CacheKey> resend) {
+      Optional<Path> positionFile, Function<CacheKey, CompletableFuture<Integer>> resend) {
     this.instance = instance;
     this.where = where;
     this.onInvalidate = onInvalidate;
@@ -225,6 +232,20 @@ final class InvalidationJournal {
           + "the fleet to check its local copies", PENDING_LIMIT);
       announce(redis, new CacheKey(EVERYTHING));
     }
-    keys.forEach(resend);
+    // Thousands of commands at once would outlast the per-command timeout, fail, and be kept for the
+    // next try, which would fail the same way: a hundred at a time instead.
+    for (int from = 0; from < keys.size(); from += RESEND_BATCH) {
+      List<CacheKey> batch = keys.subList(from, Math.min(keys.size(), from + RESEND_BATCH));
+      try {
+        CompletableFuture.allOf(batch.stream().map(resend).toArray(CompletableFuture[]::new))
+            .get(RESEND_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException | ExecutionException | TimeoutException e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        keys.subList(from + batch.size(), keys.size()).forEach(this::remember);
+        return;
+      }
+    }
   }
 }
