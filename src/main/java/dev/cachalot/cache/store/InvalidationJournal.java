@@ -43,7 +43,8 @@ final class InvalidationJournal {
   static final String JOURNAL = RedisStore.PREFIX + "journal";
   /** About this many invalidations are kept: more than a disconnected instance is likely to miss. */
   static final long JOURNAL_LENGTH = 100_000;
-  private static final int JOURNAL_BATCH = 1000;
+  /** Entries per read: small enough to come back well within the 50 ms command timeout on a busy machine. */
+  private static final int JOURNAL_BATCH = 100;
   private static final int RESEND_BATCH = 100;
   private static final long RESEND_WAIT_SECONDS = 5;
   /** Invalidations kept while Redis is unreachable; past this the fleet is told it missed some. */
