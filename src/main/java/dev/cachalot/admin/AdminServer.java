@@ -1,7 +1,7 @@
 package dev.cachalot.admin;
 
 import dev.cachalot.UserFacingException;
-import dev.cachalot.proxy.Cidr;
+import dev.cachalot.proxy.AdminAccess;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,9 +32,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -56,25 +54,25 @@ public final class AdminServer implements AutoCloseable {
       "/app.js", "app.js");
 
   private final ProxyMetrics metrics;
-  private final List<Cidr> allowed;
+  private final AdminAccess access;
   private final Map<String, byte[]> assets;
   private final EventLoopGroup group;
   private Channel serverChannel;
 
-  private AdminServer(ProxyMetrics metrics, List<Cidr> allowed) {
+  private AdminServer(ProxyMetrics metrics, AdminAccess access) {
     this.metrics = metrics;
-    this.allowed = List.copyOf(allowed);
+    this.access = access;
     this.assets = Map.of("index.html", asset("index.html"), "style.css", asset("style.css"), "app.js", asset("app.js"));
     this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cachalot-admin", true),
         NioIoHandler.newFactory());
   }
 
   /**
-   * Listens on {@code address}; when this returns, the endpoints answer clients on this host and in
-   * {@code allowed} (the dashboard lists the URLs requested: it is not for everyone who can reach the port).
+   * Listens on {@code address}; when this returns, the endpoints answer the clients {@code access}
+   * admits (the dashboard lists the URLs requested: it is not for everyone who can reach the port).
    */
-  public static AdminServer start(InetSocketAddress address, ProxyMetrics metrics, List<Cidr> allowed) {
-    AdminServer server = new AdminServer(metrics, allowed);
+  public static AdminServer start(InetSocketAddress address, ProxyMetrics metrics, AdminAccess access) {
+    AdminServer server = new AdminServer(metrics, access);
     try {
       server.bind(address);
       return server;
@@ -139,7 +137,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       FullHttpResponse response;
-      if (!allows(ctx.channel().remoteAddress())) {
+      if (!access.allows(ctx.channel().remoteAddress())) {
         response = text(HttpResponseStatus.FORBIDDEN, "this client is not allowed to use the admin endpoint"
             + " (see --admin-allow)\n");
         HttpUtil.setKeepAlive(request, false);
@@ -212,11 +210,6 @@ public final class AdminServer implements AutoCloseable {
             + " (or cachalot cache purge URL)\n");
     response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
     return response;
-  }
-
-  private boolean allows(SocketAddress client) {
-    return client instanceof InetSocketAddress inet && inet.getAddress() != null
-        && (inet.getAddress().isLoopbackAddress() || allowed.stream().anyMatch(n -> n.contains(inet.getAddress())));
   }
 
   private static String contentType(String asset) {

@@ -7,6 +7,7 @@ import dev.cachalot.admin.AdminServer;
 import dev.cachalot.admin.ProxyMetrics;
 import dev.cachalot.proxy.AccessLogFormat;
 import dev.cachalot.proxy.AccessLogRotation;
+import dev.cachalot.proxy.AdminAccess;
 import dev.cachalot.proxy.Cidr;
 import dev.cachalot.proxy.Observability;
 import dev.cachalot.proxy.ProxyListener;
@@ -108,7 +109,7 @@ final class ObservabilityOptions {
       if (server.usesRedis()) {
         metrics.watchRedis(server::redisUp);
       }
-      AdminServer started = AdminServer.start(admin, metrics, adminAllowed);
+      AdminServer started = AdminServer.start(admin, metrics, AdminAccess.loopbackAnd(adminAllowed));
       if (adminAllowed.isEmpty() && !started.address().getAddress().isLoopbackAddress()) {
         log.warn("admin endpoint on {}:{} answers this host's loopback clients only: add --admin-allow CIDR "
             + "for others (a Prometheus server, say)", admin.getHostString(), started.address().getPort());

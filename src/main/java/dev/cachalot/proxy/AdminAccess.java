@@ -5,8 +5,9 @@ import java.net.SocketAddress;
 import java.util.List;
 
 /**
- * Who may send management requests (PURGE): loopback clients by default, and/or clients in the
- * listed networks ({@code --purge-allow}). A client must also be admitted by {@code --allow} at all.
+ * Who may send management requests: loopback clients by default, and/or clients in the listed
+ * networks ({@code --purge-allow} for PURGE, where a client must also be admitted by {@code --allow};
+ * {@code --admin-allow} for the admin endpoint).
  *
  * @param loopback whether loopback clients (127.0.0.0/8, ::1) are admitted
  * @param networks further client networks admitted
@@ -25,7 +26,7 @@ public record AdminAccess(boolean loopback, List<Cidr> networks) {
     return new AdminAccess(true, networks);
   }
 
-  boolean allows(SocketAddress client) {
+  public boolean allows(SocketAddress client) {
     if (!(client instanceof InetSocketAddress inet) || inet.getAddress() == null) {
       return false;
     }

@@ -35,16 +35,24 @@ final class ClientAccess {
   }
 
   /**
-   * Whether {@link #check} would hash this request's credentials against the file: they are present
-   * and were not verified before. A hash can take a tenth of a second or more, so such a check runs
-   * off the event loop ({@link #checkElsewhere}).
+   * {@link #check} when it is cheap; null when the request's credentials were not verified before
+   * and need a password hash, which can take a tenth of a second or more: the caller then runs
+   * {@link #checkElsewhere}, off the event loop.
    */
-  boolean costly(HttpRequest request) {
+  Verdict checkIfCheap(SocketAddress client, HttpRequest request) {
+    InetAddress address = client instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    if (address == null || !allowed(address)) {
+      logRefusal(address, "client address not in --allow " + security.allow());
+      return Verdict.FORBIDDEN;
+    }
     if (security.auth().isEmpty()) {
-      return false;
+      return Verdict.ALLOWED;
     }
     String credentials = request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION);
-    return credentials != null && !security.auth().get().remembers(credentials);
+    if (credentials == null) {
+      return Verdict.AUTH_REQUIRED;
+    }
+    return security.auth().get().remembered(credentials) != null ? Verdict.ALLOWED : null;
   }
 
   /** {@link #check} on {@code executor}. */
@@ -57,20 +65,17 @@ final class ClientAccess {
   }
 
   Verdict check(SocketAddress client, HttpRequest request) {
-    InetAddress address = client instanceof InetSocketAddress inet ? inet.getAddress() : null;
-    if (address == null || !allowed(address)) {
-      logRefusal(address, "client address not in --allow " + security.allow());
-      return Verdict.FORBIDDEN;
+    Verdict cheap = checkIfCheap(client, request);
+    if (cheap != null) {
+      return cheap;
     }
-    if (security.auth().isPresent()
-        && security.auth().get().authenticate(request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION)) == null) {
-      if (request.headers().contains(HttpHeaderNames.PROXY_AUTHORIZATION)) {
-        logRefusal(address, "bad proxy credentials");
-      }
+    if (security.auth().get().authenticate(request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION)) == null) {
+      logRefusal(((InetSocketAddress) client).getAddress(), "bad proxy credentials");
       return Verdict.AUTH_REQUIRED;
     }
     return Verdict.ALLOWED;
   }
+
 
   boolean allowed(InetAddress address) {
     for (Cidr network : security.allow()) {

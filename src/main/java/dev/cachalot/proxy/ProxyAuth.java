@@ -123,9 +123,9 @@ public final class ProxyAuth {
     }
   }
 
-  /** Whether this header value was verified before (and is still remembered): {@link #authenticate} is then cheap. */
-  boolean remembers(String proxyAuthorization) {
-    return verified.getIfPresent(hmac(proxyAuthorization)) != null;
+  /** The user this header value was verified for before (and is still remembered for), or null. */
+  String remembered(String proxyAuthorization) {
+    return verified.getIfPresent(hmac(proxyAuthorization));
   }
 
   /** How many header values were checked against the file's hashes: those not verified before. */

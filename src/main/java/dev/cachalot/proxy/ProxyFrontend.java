@@ -122,9 +122,14 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       if (busy) {
         return false;
       }
-      if (request != checkedRequest && engine.access.costly(request)) {
-        checkAccessElsewhere(request);
-        return false;
+      if (request != checkedRequest) {
+        ClientAccess.Verdict cheap = engine.access.checkIfCheap(ctx.channel().remoteAddress(), request);
+        if (cheap == null) {
+          checkAccessElsewhere(request);
+          return false;
+        }
+        checkedRequest = request;
+        checkedVerdict = cheap;
       }
       return true;
     }

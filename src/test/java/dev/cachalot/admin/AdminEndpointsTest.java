@@ -153,7 +153,7 @@ class AdminEndpointsTest {
     dev.cachalot.proxy.Cidr remote = dev.cachalot.proxy.Cidr.parse(lan.getHostAddress() + "/32");
     for (boolean admitted : List.of(false, true)) {
       try (AdminServer wide = AdminServer.start(new java.net.InetSocketAddress("0.0.0.0", 0), new ProxyMetrics(),
-          admitted ? List.of(remote) : List.of())) {
+          dev.cachalot.proxy.AdminAccess.loopbackAnd(admitted ? List.of(remote) : List.of()))) {
         int port = wide.address().getPort();
         try (dev.cachalot.testing.RawHttp local = dev.cachalot.testing.RawHttp.connect(
             new java.net.InetSocketAddress("127.0.0.1", port), java.time.Duration.ofSeconds(5))) {

@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +36,8 @@ final class AdminHarness implements AutoCloseable {
   AdminHarness(java.util.function.UnaryOperator<ProxyConfig> customizer) {
     proxy = ProxyServer.start(customizer.apply(ProxyConfig.defaults()).withListen(new InetSocketAddress("127.0.0.1", 0)),
         new Observability(metrics, AccessLogFormat.SQUID));
-    admin = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), metrics.watchTiers(proxy::tiers), List.of());
+    admin = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), metrics.watchTiers(proxy::tiers),
+        dev.cachalot.proxy.AdminAccess.LOOPBACK);
     viaProxy = HttpClient.newBuilder().executor(executor).proxy(ProxySelector.of(proxy.address()))
         .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     direct = HttpClient.newBuilder().executor(executor).proxy(HttpClient.Builder.NO_PROXY)

@@ -123,12 +123,17 @@ class DestinationGuardTest {
     }
   }
 
+  /** {@code config} listening on every interface, for clients on this host and at {@code lan}. */
+  private static ProxyServer servingLan(InetAddress lan, ProxyConfig config) {
+    return ProxyServer.start(config.withListen(new InetSocketAddress("0.0.0.0", 0)),
+        SecurityConfig.defaults().withAllow(List.of(Cidr.LOOPBACK_V4, Cidr.parse(lan.getHostAddress() + "/32"))));
+  }
+
   @Test
   void remoteClientsCannotReachThisHostsLoopbackServices() throws Exception {
     InetAddress lan = LanAddress.require();
     try (dev.cachalot.testing.TestOrigin origin = new dev.cachalot.testing.TestOrigin().start();
-        ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("0.0.0.0", 0)),
-            SecurityConfig.defaults().withAllow(List.of(Cidr.LOOPBACK_V4, Cidr.parse(lan.getHostAddress() + "/32"))))) {
+        ProxyServer proxy = servingLan(lan, ProxyConfig.defaults())) {
       origin.handle("/admin", r -> dev.cachalot.testing.TestOrigin.Response.ok("secret"));
       int port = proxy.address().getPort();
       String get = "GET " + origin.url("/admin") + " HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -151,8 +156,7 @@ class DestinationGuardTest {
   void aResponseFromThisHostsLoopbackIsNotStoredWhileRemoteClientsAreAdmitted() throws Exception {
     InetAddress lan = LanAddress.require();
     try (dev.cachalot.testing.TestOrigin origin = new dev.cachalot.testing.TestOrigin().start();
-        ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("0.0.0.0", 0)),
-            SecurityConfig.defaults().withAllow(List.of(Cidr.LOOPBACK_V4, Cidr.parse(lan.getHostAddress() + "/32"))))) {
+        ProxyServer proxy = servingLan(lan, ProxyConfig.defaults())) {
       origin.handle("/status", r -> dev.cachalot.testing.TestOrigin.Response.ok("internal")
           .header("Cache-Control", "max-age=300"));
       int port = proxy.address().getPort();
@@ -173,9 +177,8 @@ class DestinationGuardTest {
   void remoteClientsReachAReverseOriginOnThisHostsLoopback() throws Exception {
     InetAddress lan = LanAddress.require();
     try (dev.cachalot.testing.TestOrigin origin = new dev.cachalot.testing.TestOrigin().start();
-        ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().withListen(new InetSocketAddress("0.0.0.0", 0))
-                .withReverse(ReverseRoutes.parse(List.of("http://127.0.0.1:" + origin.port()), false)),
-            SecurityConfig.defaults().withAllow(List.of(Cidr.LOOPBACK_V4, Cidr.parse(lan.getHostAddress() + "/32"))))) {
+        ProxyServer proxy = servingLan(lan, ProxyConfig.defaults()
+            .withReverse(ReverseRoutes.parse(List.of("http://127.0.0.1:" + origin.port()), false)))) {
       origin.handle("/app", r -> dev.cachalot.testing.TestOrigin.Response.ok("app"));
       try (RawHttp remote = RawHttp.connect(new InetSocketAddress(lan, proxy.address().getPort()), T)) {
         RawHttp.Response r = remote.write("GET /app HTTP/1.1\r\nHost: www.example.test\r\n\r\n").readResponse();

@@ -353,8 +353,7 @@ class FleetTest {
       assertThat(get(a, "/p").body()).isEqualTo("v1\n");
       awaitShared(1);
 
-      relay.cut();
-      await(() -> !a.redisUp());
+      cutOff(relay, a);
       assertThat(purge(b, "/p").statusCode()).isEqualTo(200); // A is not listening
       assertThat(get(a, "/p").body()).as("A cannot know yet").isEqualTo("v1\n");
 
@@ -374,8 +373,7 @@ class FleetTest {
       assertThat(get(a, "/q").body()).isEqualTo("v1\n");
       assertThat(hitThrough(b, "/q").body()).isEqualTo("v1\n"); // now in B's memory tier too
 
-      relay.cut();
-      await(() -> !a.redisUp());
+      cutOff(relay, a);
       assertThat(purge(a, "/q").statusCode()).isEqualTo(200);
       assertThat(get(b, "/q").body()).as("nobody could tell B yet").isEqualTo("v1\n");
 
@@ -409,53 +407,58 @@ class FleetTest {
 
   @Test
   void aProxyRestartedWithItsDiskCacheAppliesThePurgesMadeWhileItWasDown(@TempDir Path dir) throws Exception {
-    origin.handle("/d", versions());
-    origin.handle("/e", versions());
-    TestProxy b = proxy();
-    TestProxy a = proxyWithDiskCache(dir);
-    awaitUp(a, b);
-    assertThat(get(a, "/d").body()).isEqualTo("v1\n");
-    assertThat(get(a, "/e").body()).isEqualTo("v1\n");
-    awaitShared(2);
-    await(() -> Files.exists(dir.resolve(SharedStore.JOURNAL_POSITION)));
-    a.close();
-    proxies.remove(a);
+    TestProxy restarted = restartedAfterAPurgeWhileDown(dir, true);
 
-    assertThat(purge(b, "/d").statusCode()).isEqualTo(200);
-    TestProxy restarted = proxyWithDiskCache(dir);
-    awaitUp(restarted);
-
-    awaitBody(restarted, "/d", "v2\n");
-    HttpResponse<String> kept = get(restarted, "/e");
-    assertThat(kept.body()).isEqualTo("v1\n");
-    assertThat(kept.headers().firstValue("Cache-Status")).hasValueSatisfying(v -> assertThat(v).contains("hit"));
-    assertThat(origin.requests("/e")).as("/e was not purged: served from the disk tier").isEqualTo(1);
+    assertPurgedCopyGoneAndOtherServedFromDisk(restarted);
   }
+
 
   @Test
   void aProxyStartingWithADiskCacheButNoJournalPositionKeepsOnlyTheCopiesRedisConfirms(@TempDir Path dir)
       throws Exception {
-    origin.handle("/x", versions());
-    origin.handle("/y", versions());
+    TestProxy restarted = restartedAfterAPurgeWhileDown(dir, false); // as on the first start with --cache-store
+
+    assertPurgedCopyGoneAndOtherServedFromDisk(restarted);
+  }
+
+  /**
+   * A proxy with a disk cache fetches /gone and /kept (v1 each) and stops; another proxy purges
+   * /gone; the first starts again on the same directory, with or without its journal position.
+   */
+  private TestProxy restartedAfterAPurgeWhileDown(Path dir, boolean keepJournalPosition) throws Exception {
+    origin.handle("/gone", versions());
+    origin.handle("/kept", versions());
     TestProxy b = proxy();
     TestProxy a = proxyWithDiskCache(dir);
     awaitUp(a, b);
-    assertThat(get(a, "/x").body()).isEqualTo("v1\n");
-    assertThat(get(a, "/y").body()).isEqualTo("v1\n");
+    assertThat(get(a, "/gone").body()).isEqualTo("v1\n");
+    assertThat(get(a, "/kept").body()).isEqualTo("v1\n");
     awaitShared(2);
+    await(() -> Files.exists(dir.resolve(SharedStore.JOURNAL_POSITION)));
     a.close();
     proxies.remove(a);
-    Files.delete(dir.resolve(SharedStore.JOURNAL_POSITION)); // as on the first start with --cache-store
+    if (!keepJournalPosition) {
+      Files.delete(dir.resolve(SharedStore.JOURNAL_POSITION));
+    }
 
-    assertThat(purge(b, "/x").statusCode()).isEqualTo(200);
+    assertThat(purge(b, "/gone").statusCode()).isEqualTo(200);
     TestProxy restarted = proxyWithDiskCache(dir);
     awaitUp(restarted);
+    return restarted;
+  }
 
-    awaitBody(restarted, "/x", "v2\n");
-    HttpResponse<String> confirmed = get(restarted, "/y");
-    assertThat(confirmed.body()).isEqualTo("v1\n");
-    assertThat(confirmed.headers().firstValue("Cache-Status")).hasValueSatisfying(v -> assertThat(v).contains("hit"));
-    assertThat(origin.requests("/y")).isEqualTo(1);
+  private void assertPurgedCopyGoneAndOtherServedFromDisk(TestProxy restarted) throws Exception {
+    awaitBody(restarted, "/gone", "v2\n");
+    HttpResponse<String> kept = get(restarted, "/kept");
+    assertThat(kept.body()).isEqualTo("v1\n");
+    assertThat(kept.headers().firstValue("Cache-Status")).hasValueSatisfying(v -> assertThat(v).contains("hit"));
+    assertThat(origin.requests("/kept")).as("/kept was not purged: served from the disk tier").isEqualTo(1);
+  }
+
+
+  private static void cutOff(TcpRelay relay, TestProxy p) throws InterruptedException {
+    relay.cut();
+    await(() -> !p.redisUp());
   }
 
   /** v1, v2, ...: one version per origin request, fresh for five minutes. */
