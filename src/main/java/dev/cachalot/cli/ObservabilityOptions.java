@@ -128,7 +128,14 @@ final class ObservabilityOptions {
   static final class AdminAddress implements ITypeConverter<InetSocketAddress> {
     @Override
     public InetSocketAddress convert(String value) {
-      return value.equalsIgnoreCase("none") ? null : HostPortConverter.parse(value, "127.0.0.1");
+      if (value.equalsIgnoreCase("none")) {
+        return null;
+      }
+      try {
+        return HostPortConverter.parse(value, "127.0.0.1");
+      } catch (TypeConversionException e) {
+        throw new TypeConversionException(e.getMessage() + " (give HOST:PORT, or none to turn the admin endpoint off)");
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -25,9 +26,11 @@ final class ClientAccess {
   private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
   private static final int MAX_REMEMBERED = 10_000;
 
-  enum Verdict { ALLOWED, FORBIDDEN, AUTH_REQUIRED }
+  /** THROTTLED: new credentials from a client that failed to log in too often of late (see {@link LoginThrottle}). */
+  enum Verdict { ALLOWED, FORBIDDEN, AUTH_REQUIRED, THROTTLED }
 
   private final SecurityConfig security;
+  private final LoginThrottle logins = LoginThrottle.standard();
   private final ConcurrentHashMap<InetAddress, Long> lastLogged = new ConcurrentHashMap<>();
 
   ClientAccess(SecurityConfig security) {
@@ -52,7 +55,18 @@ final class ClientAccess {
     if (credentials == null) {
       return Verdict.AUTH_REQUIRED;
     }
-    return security.auth().get().remembered(credentials) != null ? Verdict.ALLOWED : null;
+    if (security.auth().get().remembered(credentials) != null) {
+      return Verdict.ALLOWED;
+    }
+    if (!logins.refusedFor(address).isZero()) {
+      return Verdict.THROTTLED;
+    }
+    return null;
+  }
+
+  /** How long new credentials from this client are still refused after its failed logins. */
+  Duration loginsRefusedFor(InetAddress client) {
+    return logins.refusedFor(client);
   }
 
   /** {@link #check} on {@code executor}. */
@@ -70,12 +84,17 @@ final class ClientAccess {
       return cheap;
     }
     if (security.auth().get().authenticate(request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION)) == null) {
-      logRefusal(((InetSocketAddress) client).getAddress(), "bad proxy credentials");
+      InetAddress address = ((InetSocketAddress) client).getAddress();
+      if (logins.failed(address)) {
+        log.warn("client {} failed to log in {} times within {} s: its new credentials are refused for the rest of that time",
+            address.getHostAddress(), LoginThrottle.DEFAULT_LIMIT, LoginThrottle.DEFAULT_WINDOW.toSeconds());
+      } else {
+        logRefusal(address, "bad proxy credentials");
+      }
       return Verdict.AUTH_REQUIRED;
     }
     return Verdict.ALLOWED;
   }
-
 
   boolean allowed(InetAddress address) {
     for (Cidr network : security.allow()) {

@@ -219,6 +219,15 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       reject(request, status, refusal, start);
       return;
     }
+    if (verdict == ClientAccess.Verdict.THROTTLED) {
+      long seconds = Math.max(1, (engine.access.loginsRefusedFor(clientInetAddress()).toMillis() + 999) / 1000);
+      FullHttpResponse response = ErrorResponses.of(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
+          "too many failed proxy logins from " + clientAddress() + ": new credentials from it are refused for "
+              + seconds + " s (credentials verified before still work)", engine.config.pseudonym());
+      response.headers().set("Retry-After", seconds);
+      respond(request, response, start);
+      return;
+    }
     if (verdict == ClientAccess.Verdict.AUTH_REQUIRED) {
       FullHttpResponse response = ErrorResponses.of(ctx.alloc(), HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED,
           "proxy authentication required", engine.config.pseudonym());

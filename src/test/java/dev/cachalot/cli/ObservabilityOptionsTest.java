@@ -53,6 +53,8 @@ class ObservabilityOptionsTest {
     assertThatThrownBy(() -> parse("--access-log-format", "xml"))
         .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("expected squid or combined");
     assertThatThrownBy(() -> parse("--admin", "127.0.0.1:99999")).isInstanceOf(CommandLine.ParameterException.class);
+    assertThatThrownBy(() -> parse("--admin", "off")).isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("'off' is not a port number").hasMessageContaining("or none to turn the admin endpoint off");
     ObservabilityOptions samePort = parse("--admin", "127.0.0.1:8888");
     assertThatThrownBy(() -> samePort.observability(new InetSocketAddress("127.0.0.1", 8888)))
         .isInstanceOf(UserFacingException.class).hasMessageContaining("proxy's own port");

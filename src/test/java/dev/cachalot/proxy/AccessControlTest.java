@@ -167,6 +167,35 @@ class AccessControlTest {
     }
   }
 
+  /**
+   * A client that keeps failing to log in gets 429 for new credentials, without hashing them, so
+   * that its guesses cannot keep other clients' logins waiting on the one hashing thread; a header
+   * verified before still passes.
+   */
+  @Test
+  void aClientFailingToLogInTooOftenGets429ForNewCredentialsButVerifiedOnesStillPass() throws Exception {
+    origin.handle("/a", r -> Response.ok("hello"));
+    ProxyAuth auth = ProxyAuth.parse(List.of(ProxyAuth.pbkdf2Line("alice", "pepper", "secret", 1000),
+        ProxyAuth.pbkdf2Line("bob", "salt", "hunter2", 1000)), "f");
+    try (TestProxy proxy = new TestProxy(c -> c, s -> s.withAuth(Optional.of(auth))).start();
+        RawHttp c = RawHttp.connect(proxy.address(), Duration.ofSeconds(5))) {
+      assertThat(c.write(get(origin.url("/a"), basic("alice:secret"))).readResponse().status()).isEqualTo(200);
+      for (int i = 0; i < LoginThrottle.DEFAULT_LIMIT; i++) {
+        assertThat(c.write(get(origin.url("/a"), basic("alice:guess" + i))).readResponse().status()).isEqualTo(407);
+      }
+      long hashed = auth.checkedAgainstTheFile();
+      RawHttp.Response refused = c.write(get(origin.url("/a"), basic("alice:guess-again"))).readResponse();
+      assertThat(refused.status()).isEqualTo(429);
+      assertThat(Integer.parseInt(refused.headers().get("Retry-After"))).isBetween(1, 60);
+      assertThat(refused.bodyText()).contains("too many failed proxy logins");
+      assertThat(c.write(get(origin.url("/a"), basic("bob:hunter2"))).readResponse().status())
+          .as("new credentials, even right ones, wait for the window to end").isEqualTo(429);
+      assertThat(auth.checkedAgainstTheFile()).as("nothing hashed once refused").isEqualTo(hashed);
+      assertThat(c.write(get(origin.url("/a"), basic("alice:secret"))).readResponse().status())
+          .as("verified before the guessing").isEqualTo(200);
+    }
+  }
+
   @Test
   void aVerifiedHeaderIsNotHashedAgainButAWrongOneIsEveryTime() {
     ProxyAuth auth = ProxyAuth.parse(List.of(ProxyAuth.pbkdf2Line("carol", "pepper", "s3cret", 10_000)), "f");

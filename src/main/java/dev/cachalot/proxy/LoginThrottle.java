@@ -1,0 +1,70 @@
+package dev.cachalot.proxy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Failed proxy logins per client: after {@code limit} failures in a window that starts with the
+ * first one, credentials from that client that were not verified before are refused until the
+ * window ends, without being hashed. Password hashes run on one thread, so a client guessing
+ * passwords would otherwise keep every other new login waiting behind its guesses. Credentials
+ * already verified still pass: users behind the same address who logged in before keep working.
+ * An IPv6 client counts as its /64, the block one host is usually given.
+ */
+final class LoginThrottle {
+
+  static final int DEFAULT_LIMIT = 10;
+  static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
+
+  private final int limit;
+  private final Duration window;
+  /** Keeps the failure count from its first failure on: counting is not a write, so it does not extend the window. */
+  private final Cache<InetAddress, AtomicInteger> failures;
+
+  LoginThrottle(int limit, Duration window, Ticker ticker) {
+    this.limit = limit;
+    this.window = window;
+    this.failures = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(window).ticker(ticker).build();
+  }
+
+  static LoginThrottle standard() {
+    return new LoginThrottle(DEFAULT_LIMIT, DEFAULT_WINDOW, Ticker.systemTicker());
+  }
+
+  /** Counts a failed login; true when it is the one that reached the limit. */
+  boolean failed(InetAddress client) {
+    return failures.asMap().computeIfAbsent(keyOf(client), k -> new AtomicInteger()).incrementAndGet() == limit;
+  }
+
+  /** How long new credentials from this client are still refused: zero when they are not. */
+  Duration refusedFor(InetAddress client) {
+    InetAddress key = keyOf(client);
+    AtomicInteger count = failures.getIfPresent(key);
+    if (count == null || count.get() < limit) {
+      return Duration.ZERO;
+    }
+    Duration age = failures.policy().expireAfterWrite().flatMap(p -> p.ageOf(key)).orElse(Duration.ZERO);
+    Duration left = window.minus(age);
+    return left.isNegative() || left.isZero() ? Duration.ZERO : left;
+  }
+
+  private static InetAddress keyOf(InetAddress client) {
+    if (!(client instanceof Inet6Address)) {
+      return client;
+    }
+    byte[] prefix = Arrays.copyOf(client.getAddress(), 16);
+    Arrays.fill(prefix, 8, 16, (byte) 0);
+    try {
+      return InetAddress.getByAddress(prefix);
+    } catch (UnknownHostException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  }
+}
