@@ -7,7 +7,7 @@ import statistics
 from collections import defaultdict
 
 NAMES = {"direct": "origin direct", "cachalot": "Cachalot", "squid": "Squid", "nginx": "nginx proxy_cache",
-         "varnish": "Varnish"}
+         "varnish": "Varnish", "haproxy": "HAProxy TCP relay (splice)", "stream": "nginx stream TCP relay"}
 PEERS = ["squid", "nginx", "varnish"]
 SCEN = {
     "a": "(a) hit 1 KiB, 64 conns",
@@ -85,7 +85,7 @@ def main():
     out.append("| scenario | target | req/s | MB/s | p50 ms | p99 ms | added p50/p99 ms | peak RSS MiB | × direct "
                "| Cachalot ÷ row | wrk CPU | origin reqs | errors | notes |")
     out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    order = ["direct", "cachalot", "squid", "nginx", "varnish"]
+    order = ["direct", "cachalot", "squid", "nginx", "varnish", "haproxy", "stream"]
     for sc in SCEN:
         for t in order:
             k = (sc, t)

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Cachalot against nginx, Squid and Varnish, in one run, on loopback. See bench/README.md.
+# (f) also measures two plain TCP relays (HAProxy with kernel splicing, nginx stream), as references
+# for what relaying alone costs on this machine.
 #
 #   bench/run.sh                       # full run: WARMUP=20 DURATION=10 ROUNDS=3
 #   WARMUP=2 DURATION=3 ROUNDS=1 IDLE_CONNS=1000 BIG_MB=128 bench/run.sh   # quick check
@@ -24,6 +26,8 @@ IDLE_CONNS=${IDLE_CONNS:-10000}
 BIG_MB=${BIG_MB:-1024}          # size of the CONNECT-tunnel download
 TUNNEL_TRIES=${TUNNEL_TRIES:-3} # downloads per round in (f); the fastest counts
 PACED_GAP_MS=${PACED_GAP_MS:-30} # (d) at a fixed rate: mean gap per connection, 64 / 30 ms ≈ 2,100 req/s
+RELAYS=${RELAYS:-"haproxy stream"} # (f) references: TCP relays to the origin (no CONNECT, no HTTP), empty for none
+STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
 JAR=${JAR:-$REPO/target/cachalot.jar}
 OUT=${OUT:-$HERE/RESULTS.md}
 CACHALOT_JAVA_OPTS=${CACHALOT_JAVA_OPTS:-}
@@ -34,6 +38,8 @@ CACHALOT_PORT=$((BASE_PORT + 1))
 SQUID_PORT=$((BASE_PORT + 2))
 NGINX_PORT=$((BASE_PORT + 3))
 VARNISH_PORT=$((BASE_PORT + 4))
+HAPROXY_PORT=$((BASE_PORT + 5))
+STREAM_PORT=$((BASE_PORT + 6))
 ORIGIN="127.0.0.1:$ORIGIN_PORT"
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -50,6 +56,10 @@ install_missing() {
   command -v curl >/dev/null || need+=(curl)
   command -v python3 >/dev/null || need+=(python3)
   command -v taskset >/dev/null || need+=(util-linux)
+  if [[ " $SCENARIOS " == *" f "* ]]; then
+    [[ " $RELAYS " == *" haproxy "* ]] && ! command -v haproxy >/dev/null && need+=(haproxy)
+    [[ " $RELAYS " == *" stream "* ]] && [ ! -f "$STREAM_MODULE" ] && need+=(libnginx-mod-stream)
+  fi
   [ ${#need[@]} -eq 0 ] && return 0
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo=sudo
@@ -64,7 +74,7 @@ install_missing() {
   [ "$placed" = 1 ] && $sudo rm -f "$policy"
   # belt and braces: on a systemd machine, make sure none of them was left running or enabled
   if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-    $sudo systemctl disable --now nginx squid varnish varnishncsa >/dev/null 2>&1 || true
+    $sudo systemctl disable --now nginx squid varnish varnishncsa haproxy >/dev/null 2>&1 || true
   fi
 }
 
@@ -203,13 +213,39 @@ EOF
 vcl 4.1;
 backend origin { .host = "127.0.0.1"; .port = "$ORIGIN_PORT"; }
 EOF
+  # (f) references: byte relays to the origin, as a tunnel is once established
+  cat >"$T/haproxy.cfg" <<EOF
+global
+  maxconn 1000
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  option splice-auto
+frontend relay
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend origin
+backend origin
+  server origin 127.0.0.1:$ORIGIN_PORT
+EOF
+  mkdir -p "$T/ngx-stream"
+  cat >"$T/stream.conf" <<EOF
+load_module $STREAM_MODULE;
+worker_processes 1;
+daemon off;
+pid $T/ngx-stream/nginx.pid;
+error_log $T/logs/stream-error.log warn;
+events { worker_connections 1024; }
+stream { server { listen 127.0.0.1:$STREAM_PORT; proxy_pass 127.0.0.1:$ORIGIN_PORT; } }
+EOF
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start_servers() {
   local p
-  for p in $(seq "$BASE_PORT" $((BASE_PORT + 4))); do
+  for p in $(seq "$BASE_PORT" $((BASE_PORT + 6))); do
     port_free "$p" || die "port $p is in use: choose another BASE_PORT"
   done
   ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -249,13 +285,24 @@ start_servers() {
       *) die "unknown target $t" ;;
     esac
   done
+  if [[ " $SCENARIOS " == *" f "* ]]; then
+    for t in $RELAYS; do
+      case $t in
+        haproxy) $pin haproxy -f "$T/haproxy.cfg" -db >"$T/logs/haproxy.out" 2>&1 & ;;
+        stream) $pin nginx -e "$T/logs/stream-error.log" -p "$T/ngx-stream" -c "$T/stream.conf" >"$T/logs/stream.out" 2>&1 & ;;
+        *) die "unknown relay $t (RELAYS: haproxy, stream)" ;;
+      esac
+      PID[$t]=$!
+      wait_port "$(port_of "$t")"
+    done
+  fi
   log "servers up: $(for n in "${!PID[@]}"; do printf '%s=%s ' "$n" "${PID[$n]}"; done)"
 }
 
 # ---------------------------------------------------------------------------------------------
 # how each target is addressed
 port_of() { case $1 in direct) echo $ORIGIN_PORT ;; cachalot) echo $CACHALOT_PORT ;; squid) echo $SQUID_PORT ;;
-  nginx) echo $NGINX_PORT ;; varnish) echo $VARNISH_PORT ;; esac; }
+  nginx) echo $NGINX_PORT ;; varnish) echo $VARNISH_PORT ;; haproxy) echo $HAPROXY_PORT ;; stream) echo $STREAM_PORT ;; esac; }
 is_forward() { [ "$1" = cachalot ] || [ "$1" = squid ]; }
 target_path() { if is_forward "$1"; then echo "http://$ORIGIN$2"; else echo "$2"; fi; }
 curl_for() { # curl arguments fetching PATH through target
@@ -327,8 +374,11 @@ tunnel_run() { # round target
   local round=$1 t=$2 port args res peak
   port=$(port_of "$t")
   reset_peak "${PID[$t]}"
-  if [ "$t" = direct ]; then args="http://$ORIGIN/nostore/big"
-  else args="-x http://127.0.0.1:$port --proxytunnel http://$ORIGIN/nostore/big"; fi
+  case $t in
+    direct) args="http://$ORIGIN/nostore/big" ;;
+    haproxy | stream) args="http://127.0.0.1:$port/nostore/big" ;;
+    *) args="-x http://127.0.0.1:$port --proxytunnel http://$ORIGIN/nostore/big" ;;
+  esac
   # Best of TUNNEL_TRIES: one download lasts a second or two, and a stall of the shared machine
   # during it can double its time; interference only ever slows a try down.
   local try one
@@ -413,6 +463,9 @@ main() {
           f) case $t in direct | cachalot | squid) tunnel_run "$r" "$t" ;; esac ;;
         esac
       done
+      if [ "$sc" = f ]; then
+        for t in $RELAYS; do tunnel_run "$r" "$t"; done
+      fi
     done
   done
   if [[ " $SCENARIOS " == *" e "* ]]; then
@@ -426,7 +479,7 @@ main() {
     --meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
     --meta "machine=$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)" \
     --meta "cachalot=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown), $(java -version 2>&1 | head -1)" \
-    --meta "peers=$(nginx -v 2>&1 | sed 's/.*version: //'), $(squid -v | head -1 | sed 's/ Version / /'), $(varnishd -V 2>&1 | head -1 | sed 's/ revision.*//;s/[()]//g'), $(wrk -v 2>&1 | head -1 | awk '{print "wrk " $2}')" \
+    --meta "peers=$(nginx -v 2>&1 | sed 's/.*version: //'), $(squid -v | head -1 | sed 's/ Version / /'), $(varnishd -V 2>&1 | head -1 | sed 's/ revision.*//;s/[()]//g'), $(wrk -v 2>&1 | head -1 | awk '{print "wrk " $2}')$(command -v haproxy >/dev/null && haproxy -v | head -1 | awk '{print ", HAProxy " $3}')" \
     --meta "params=WARMUP=$WARMUP DURATION=$DURATION ROUNDS=$ROUNDS IDLE_CONNS=$IDLE_CONNS BIG_MB=$BIG_MB PACED_GAP_MS=$PACED_GAP_MS SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU" \
     --meta "load=$LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (1/5/15-min load averages; $(nproc) cores)" \
     --meta "verified=$verified" >"$OUT"
