@@ -82,14 +82,14 @@ final class CacheFront {
         CacheStatus status = CacheStatus.hit(engine.cacheName, decision.ttlSeconds().orElse(0));
         status = decision.rule().isPresent() ? status.withDetail(decision.rule().get().detail()) : status;
         String result = decision.kind() == Decision.Kind.FRESH ? "TCP_MEM_HIT" : "TCP_STALE_HIT";
-        if (!Responder.serve(client, engine, clientRequest, request, selected.get(), status, result, start)) {
+        if (!Responder.serve(client, engine, clientRequest, request, selected.get(), status, result, "HIER_NONE/-", start)) {
           miss(client, engine, clientRequest, request, key, target, start, exchanges, CacheStatus.Fwd.MISS, true);
         }
       }
       case STALE_WHILE_REVALIDATE -> {
         CacheStatus status = CacheStatus.hit(engine.cacheName, decision.ttlSeconds().orElse(0))
             .withDetail("stale-while-revalidate");
-        if (Responder.serve(client, engine, clientRequest, request, selected.get(), status, "TCP_STALE_HIT", start)) {
+        if (Responder.serve(client, engine, clientRequest, request, selected.get(), status, "TCP_STALE_HIT", "HIER_NONE/-", start)) {
           revalidateInBackground(engine, clientRequest, request, key, target, selected.get(), decision);
         } else {
           miss(client, engine, clientRequest, request, key, target, start, exchanges, CacheStatus.Fwd.MISS, true);

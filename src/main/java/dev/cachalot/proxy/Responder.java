@@ -37,9 +37,13 @@ final class Responder {
 
   private Responder() {}
 
-  /** Serves {@code entry}; returns false (and writes nothing) when the entry was evicted meanwhile. */
+  /**
+   * Serves {@code entry}; returns false (and writes nothing) when the entry was evicted meanwhile.
+   * {@code hierarchy} is the access log's Squid hierarchy field: HIER_NONE/- when no origin was
+   * asked, HIER_DIRECT/address when it was (a revalidation).
+   */
   static boolean serve(ClientSide client, ProxyEngine engine, HttpRequest clientRequest, RequestHead request,
-      CachedResponse entry, CacheStatus cacheStatus, String accessResult, long start) {
+      CachedResponse entry, CacheStatus cacheStatus, String accessResult, String hierarchy, long start) {
     Optional<ByteBuf> retained = entry.retainBody();
     if (retained.isEmpty()) {
       return false;
@@ -103,7 +107,7 @@ final class Responder {
     // Head and body in one message: one write and one flush per hit.
     client.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, payload, headers,
         EmptyHttpHeaders.INSTANCE)).addListener(f -> {
-      client.logAccess(start, accessResult, code, sent, clientRequest, "HIER_NONE/-", contentType);
+      client.logAccess(start, accessResult, code, sent, clientRequest, hierarchy, contentType);
       client.exchangeDone(f.isSuccess() && keepAlive);
     });
     return true;

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ final class StoringObserver implements ExchangeObserver {
   private long captured;
   private String result = "TCP_MISS";
   private boolean originMayBeStored = true;
+  /** The access log's hierarchy field for an answer from the stored response: which origin was asked, if one was. */
+  private String hierarchy = "HIER_NONE/-";
 
   /**
    * @param fill the collapsed fill this exchange leads, or null
@@ -76,6 +79,9 @@ final class StoringObserver implements ExchangeObserver {
   @Override
   public void onOriginConnected(SocketAddress origin) {
     originMayBeStored = engine.mayStoreFrom(origin);
+    if (origin instanceof InetSocketAddress address && address.getAddress() != null) {
+      hierarchy = "HIER_DIRECT/" + address.getAddress().getHostAddress();
+    }
   }
 
   @Override
@@ -143,14 +149,14 @@ final class StoringObserver implements ExchangeObserver {
         && Validation.validatedOnEveryUse(request, freshened, engine.cacheConfig));
     engine.store.refresh(refreshed.get(), everywhere);
     CacheStatus status = CacheStatus.forward(engine.cacheName, CacheStatus.Fwd.STALE).withFwdStatus(304);
-    return !Responder.serve(client, engine, clientRequest, request, refreshed.get(), status, "TCP_REFRESH_UNMODIFIED", start);
+    return !Responder.serve(client, engine, clientRequest, request, refreshed.get(), status, "TCP_REFRESH_UNMODIFIED", hierarchy, start);
   }
 
   /** Serves the stored response in place of a failed origin; true when it did. */
   private boolean serveStale(String why) {
     log.debug("serving stale {}: {}", request.uri(), why);
     CacheStatus status = CacheStatus.forward(engine.cacheName, CacheStatus.Fwd.STALE).withDetail("stale-if-error");
-    return Responder.serve(client, engine, clientRequest, request, validating, status, "TCP_REFRESH_FAIL_OLD", start);
+    return Responder.serve(client, engine, clientRequest, request, validating, status, "TCP_REFRESH_FAIL_OLD", hierarchy, start);
   }
 
   @Override

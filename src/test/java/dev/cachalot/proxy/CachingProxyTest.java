@@ -2,6 +2,7 @@ package dev.cachalot.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachalot.testing.RawHttp;
 import dev.cachalot.testing.TestOrigin;
 import dev.cachalot.testing.TestOrigin.Response;
 import dev.cachalot.testing.TestProxy;
@@ -10,10 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The cache through the real proxy: a loopback origin that counts what reaches it, and the JDK HttpClient. */
 @Timeout(60)
@@ -220,6 +224,24 @@ class CachingProxyTest {
     assertThat(validated.headers().firstValue("Cache-Status")).hasValueSatisfying(v -> assertThat(v).contains("fwd-status=304"));
     assertThat(origin.lastRequestHeaders().get("If-None-Match")).isEqualTo("\"v1\"");
     assertThat(origin.requests("/etag")).isEqualTo(2);
+  }
+
+  /** As in Squid's log: a revalidation names the origin it asked (HIER_DIRECT), a hit names none. */
+  @Test
+  void theAccessLogNamesTheOriginARevalidationAskedAndNoneForAHit(@TempDir Path dir) throws Exception {
+    origin.handle("/etag", r -> "\"v1\"".equals(r.header("If-None-Match"))
+        ? Response.of(304, new byte[0]).header("ETag", "\"v1\"").header("Cache-Control", "max-age=0")
+        : Response.ok("version 1").header("ETag", "\"v1\"").header("Cache-Control", "max-age=0"));
+    origin.handle("/fresh", r -> Response.ok("fresh").header("Cache-Control", "max-age=300"));
+    Path log = dir.resolve("access.log");
+    try (TestProxy logged = new TestProxy(c -> c.withAccessLog(Optional.of(log)), s -> s).start();
+        RawHttp c = RawHttp.connect(logged.address(), Duration.ofSeconds(5))) {
+      for (String path : List.of("/etag", "/etag", "/fresh", "/fresh")) {
+        assertThat(c.write("GET " + origin.url(path) + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status()).isEqualTo(200);
+      }
+      assertThat(AccessControlTest.awaitLogLine(log, "TCP_REFRESH_UNMODIFIED/200")).contains(" HIER_DIRECT/127.0.0.1 ");
+      assertThat(AccessControlTest.awaitLogLine(log, "TCP_MEM_HIT/200")).contains(" HIER_NONE/- ");
+    }
   }
 
   @Test
