@@ -181,8 +181,8 @@ public final class Fetcher {
   private static UserFacingException connectFailure(InetSocketAddress proxy, Duration timeout, Throwable cause) {
     String where = hostPort(proxy);
     if (cause instanceof ConnectException && !(cause instanceof ConnectTimeoutException)) {
-      return new UserFacingException("no proxy listening on " + where + " — start one with `cachalot proxy`"
-          + (where.equals("127.0.0.1:8888") ? "" : " --listen " + where), UNAVAILABLE, cause);
+      return new UserFacingException("no proxy listening on " + where + " — start one with `cachalot proxy"
+          + (where.equals("127.0.0.1:8888") ? "" : " --listen " + where) + "`", UNAVAILABLE, cause);
     }
     if (cause instanceof ConnectTimeoutException) {
       return new UserFacingException("no answer from proxy " + where + " within " + human(timeout)

@@ -99,7 +99,7 @@ class FetchCommandTest {
     assertThat(run.exitCode()).isEqualTo(69);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).isEqualTo("cachalot: no proxy listening on 127.0.0.1:" + closed
-        + " — start one with `cachalot proxy` --listen 127.0.0.1:" + closed + "\n");
+        + " — start one with `cachalot proxy --listen 127.0.0.1:" + closed + "`\n");
   }
 
   @Test

@@ -108,7 +108,7 @@ class FetcherTest {
         InetSocketAddress.createUnresolved("127.0.0.1", closedPort), false, false, Duration.ofSeconds(5), "test");
     assertThatThrownBy(() -> Fetcher.fetch(request, head, body, FetchListener.NONE))
         .isInstanceOf(UserFacingException.class)
-        .hasMessage("no proxy listening on 127.0.0.1:" + closedPort + " — start one with `cachalot proxy` --listen 127.0.0.1:" + closedPort)
+        .hasMessage("no proxy listening on 127.0.0.1:" + closedPort + " — start one with `cachalot proxy --listen 127.0.0.1:" + closedPort + "`")
         .extracting(e -> ((UserFacingException) e).exitCode()).isEqualTo(Fetcher.UNAVAILABLE);
   }
 
