@@ -2,6 +2,7 @@ package dev.cachalot.admin;
 
 import dev.cachalot.UserFacingException;
 import dev.cachalot.proxy.AdminAccess;
+import dev.cachalot.proxy.ProxyAuth;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -34,6 +35,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,13 +57,15 @@ public final class AdminServer implements AutoCloseable {
 
   private final ProxyMetrics metrics;
   private final AdminAccess access;
+  private final Optional<ProxyAuth> users;
   private final Map<String, byte[]> assets;
   private final EventLoopGroup group;
   private Channel serverChannel;
 
-  private AdminServer(ProxyMetrics metrics, AdminAccess access) {
+  private AdminServer(ProxyMetrics metrics, AdminAccess access, Optional<ProxyAuth> users) {
     this.metrics = metrics;
     this.access = access;
+    this.users = users;
     this.assets = Map.of("index.html", asset("index.html"), "style.css", asset("style.css"), "app.js", asset("app.js"));
     this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cachalot-admin", true),
         NioIoHandler.newFactory());
@@ -69,10 +73,13 @@ public final class AdminServer implements AutoCloseable {
 
   /**
    * Listens on {@code address}; when this returns, the endpoints answer the clients {@code access}
-   * admits (the dashboard lists the URLs requested: it is not for everyone who can reach the port).
+   * admits (the dashboard lists the URLs requested: it is not for everyone who can reach the port),
+   * and, when {@code users} is given, only requests with Basic credentials of one of them, except
+   * {@code /healthz} (which tells nothing, and which load balancers probe without credentials).
    */
-  public static AdminServer start(InetSocketAddress address, ProxyMetrics metrics, AdminAccess access) {
-    AdminServer server = new AdminServer(metrics, access);
+  public static AdminServer start(InetSocketAddress address, ProxyMetrics metrics, AdminAccess access,
+      Optional<ProxyAuth> users) {
+    AdminServer server = new AdminServer(metrics, access, users);
     try {
       server.bind(address);
       return server;
@@ -144,6 +151,9 @@ public final class AdminServer implements AutoCloseable {
       } else if (request.decoderResult().isFailure()) {
         response = text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
         HttpUtil.setKeepAlive(request, false);
+      } else if (!authenticated(request)) {
+        response = text(HttpResponseStatus.UNAUTHORIZED, "the admin endpoint needs a user of --admin-auth-file\n");
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"cachalot admin\", charset=\"UTF-8\"");
       } else {
         response = route(request);
       }
@@ -159,6 +169,17 @@ public final class AdminServer implements AutoCloseable {
       }
     }
 
+    /**
+     * Hashed on this endpoint's own event loop: proxied traffic never waits for it, and a verified
+     * header is remembered (a scraper's every request does not pay for the hash again).
+     */
+    private boolean authenticated(FullHttpRequest request) {
+      if (users.isEmpty() || "/healthz".equals(pathOf(request))) {
+        return true;
+      }
+      return users.get().authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION)) != null;
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       log.debug("admin connection failed: {}", cause.toString());
@@ -166,12 +187,14 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
-  private FullHttpResponse route(FullHttpRequest request) {
+  private static String pathOf(FullHttpRequest request) {
     String path = request.uri();
     int query = path.indexOf('?');
-    if (query >= 0) {
-      path = path.substring(0, query);
-    }
+    return query >= 0 ? path.substring(0, query) : path;
+  }
+
+  private FullHttpResponse route(FullHttpRequest request) {
+    String path = pathOf(request);
     if (request.method().name().equals("PURGE")) {
       return purgeGoesToTheProxy();
     }

@@ -10,12 +10,15 @@ import dev.cachalot.proxy.AccessLogRotation;
 import dev.cachalot.proxy.AdminAccess;
 import dev.cachalot.proxy.Cidr;
 import dev.cachalot.proxy.Observability;
+import dev.cachalot.proxy.ProxyAuth;
 import dev.cachalot.proxy.ProxyListener;
 import dev.cachalot.proxy.ProxyServer;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +39,11 @@ final class ObservabilityOptions {
       description = "Client network allowed to use the admin endpoint besides this host's loopback (repeatable; "
           + "default: none, so an admin endpoint bound wider answers 403 until told whom to serve).")
   List<String> adminAllow = new ArrayList<>();
+
+  @Option(names = "--admin-auth-file", paramLabel = "FILE",
+      description = "Require Basic authentication on the admin endpoint (all but /healthz), users from FILE in "
+          + "--auth-file's format (make lines with `cachalot passwd USER`).")
+  Path adminAuthFile;
 
   @Option(names = "--trace",
       description = "Log one line per request event with timings (logger cachalot.trace): request heads, "
@@ -62,6 +70,7 @@ final class ObservabilityOptions {
   private static final org.slf4j.Logger log = LoggerFactory.getLogger(ObservabilityOptions.class);
   private ProxyMetrics metrics;
   private List<Cidr> adminAllowed = List.of();
+  private Optional<ProxyAuth> adminUsers = Optional.empty();
 
   /** What the proxy reports to; call before starting it. Turns the trace logger on if asked. */
   Observability observability(InetSocketAddress proxyListen) {
@@ -74,6 +83,7 @@ final class ObservabilityOptions {
     }
     AccessLogRotation rotation = accessLogRotation();
     adminAllowed = SecurityOptions.networks("--admin-allow", adminAllow);
+    adminUsers = adminUsers();
     metrics = admin == null ? null : new ProxyMetrics();
     return new Observability(metrics == null ? ProxyListener.NONE : metrics, accessLogFormat, rotation);
   }
@@ -109,7 +119,7 @@ final class ObservabilityOptions {
       if (server.usesRedis()) {
         metrics.watchRedis(server::redisUp);
       }
-      AdminServer started = AdminServer.start(admin, metrics, AdminAccess.loopbackAnd(adminAllowed));
+      AdminServer started = AdminServer.start(admin, metrics, AdminAccess.loopbackAnd(adminAllowed), adminUsers);
       if (adminAllowed.isEmpty() && !started.address().getAddress().isLoopbackAddress()) {
         log.warn("admin endpoint on {}:{} answers this host's loopback clients only: add --admin-allow CIDR "
             + "for others (a Prometheus server, say)", admin.getHostString(), started.address().getPort());
@@ -122,6 +132,19 @@ final class ObservabilityOptions {
       }
       log.warn("{}; running without the admin endpoint", e.getMessage());
       return null;
+    }
+  }
+
+  private Optional<ProxyAuth> adminUsers() {
+    if (adminAuthFile == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ProxyAuth.load(adminAuthFile, "--admin-auth-file"));
+    } catch (IllegalArgumentException e) {
+      throw new UserFacingException(e.getMessage(), 64, e); // EX_USAGE
+    } catch (java.io.UncheckedIOException e) {
+      throw new UserFacingException(e.getMessage(), 66, e); // EX_NOINPUT
     }
   }
 

@@ -55,16 +55,26 @@ public final class ProxyAuth {
   }
 
   public static ProxyAuth load(Path file) {
+    return load(file, "--auth-file");
+  }
+
+  /** The password file given with {@code option}, which errors name. */
+  public static ProxyAuth load(Path file, String option) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("--auth-file: cannot read " + file + ": " + e.getMessage(), e);
+      String why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
+      throw new UncheckedIOException(option + ": cannot read " + file + ": " + why, e);
     }
-    return parse(lines, file.toString());
+    return parse(lines, file.toString(), option);
   }
 
   static ProxyAuth parse(List<String> lines, String source) {
+    return parse(lines, source, "--auth-file");
+  }
+
+  private static ProxyAuth parse(List<String> lines, String source, String option) {
     Map<String, Entry> users = new HashMap<>();
     int number = 0;
     for (String raw : lines) {
@@ -81,28 +91,28 @@ public final class ProxyAuth {
         continue;
       }
       if (parts.length != 3 || parts[0].isEmpty() || !parts[2].matches("[0-9a-fA-F]{64}")) {
-        throw new IllegalArgumentException("--auth-file " + source + " line " + number
+        throw new IllegalArgumentException(option + " " + source + " line " + number
             + ": expected user:salt:sha256hex(salt+password) or user:pbkdf2-sha256:ITERATIONS(>=1000):salt:hexhash");
       }
       users.put(parts[0], new Entry(parts[1].getBytes(StandardCharsets.UTF_8), HexFormat.of().parseHex(parts[2]), 0));
     }
     if (users.isEmpty()) {
-      throw new IllegalArgumentException("--auth-file " + source + ": no users");
+      throw new IllegalArgumentException(option + " " + source + ": no users");
     }
     return new ProxyAuth(Map.copyOf(users));
   }
 
-  /** The user named by a valid {@code Proxy-Authorization: Basic ...} value, or null. */
-  String authenticate(String proxyAuthorization) {
-    if (proxyAuthorization == null) {
+  /** The user named by a valid {@code Basic ...} credentials value ({@code Proxy-Authorization} or {@code Authorization}), or null. */
+  public String authenticate(String credentials) {
+    if (credentials == null) {
       return null;
     }
-    String key = hmac(proxyAuthorization);
+    String key = hmac(credentials);
     String known = verified.getIfPresent(key);
     if (known != null) {
       return known;
     }
-    String user = verify(proxyAuthorization);
+    String user = verify(credentials);
     if (user != null) {
       verified.put(key, user);
     }
@@ -124,8 +134,8 @@ public final class ProxyAuth {
   }
 
   /** The user this header value was verified for before (and is still remembered for), or null. */
-  String remembered(String proxyAuthorization) {
-    return verified.getIfPresent(hmac(proxyAuthorization));
+  String remembered(String credentials) {
+    return verified.getIfPresent(hmac(credentials));
   }
 
   /** How many header values were checked against the file's hashes: those not verified before. */
@@ -133,9 +143,9 @@ public final class ProxyAuth {
     return checkedAgainstTheFile.get();
   }
 
-  private String verify(String proxyAuthorization) {
+  private String verify(String credentials) {
     checkedAgainstTheFile.incrementAndGet();
-    String value = proxyAuthorization.strip();
+    String value = credentials.strip();
     if (value.length() < 6 || !value.regionMatches(true, 0, "Basic ", 0, 6)) {
       return null;
     }

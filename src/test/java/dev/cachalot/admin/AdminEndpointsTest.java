@@ -147,13 +147,35 @@ class AdminEndpointsTest {
     assertThat(purge.body()).contains("proxy's port").contains("curl -X PURGE -x");
   }
 
+  /** With --admin-auth-file every endpoint but /healthz needs Basic credentials of a user in the file. */
+  @Test
+  void adminAuthFileRequiresAUserEverywhereButHealthz(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path users = dir.resolve("admins");
+    java.nio.file.Files.writeString(users, dev.cachalot.proxy.ProxyAuth.pbkdf2Line("ops", "salt", "s3cret", 1000) + "\n");
+    try (AdminServer guarded = AdminServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), new ProxyMetrics(),
+        dev.cachalot.proxy.AdminAccess.LOOPBACK, java.util.Optional.of(dev.cachalot.proxy.ProxyAuth.load(users)));
+        dev.cachalot.testing.RawHttp c = dev.cachalot.testing.RawHttp.connect(guarded.address(), java.time.Duration.ofSeconds(5))) {
+      String ok = "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("ops:s3cret".getBytes());
+      String wrong = "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("ops:guess".getBytes());
+      var none = c.write("GET /api/stats HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+      assertThat(none.status()).isEqualTo(401);
+      assertThat(none.headers().get("WWW-Authenticate")).startsWith("Basic realm=\"cachalot admin\"");
+      assertThat(c.write("GET /metrics HTTP/1.1\r\nHost: x\r\n" + wrong + "\r\n\r\n").readResponse().status()).isEqualTo(401);
+      assertThat(c.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status()).isEqualTo(200);
+      for (String path : List.of("/api/stats", "/metrics", "/")) {
+        assertThat(c.write("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + ok + "\r\n\r\n").readResponse().status())
+            .as(path).isEqualTo(200);
+      }
+    }
+  }
+
   @Test
   void remoteClientsNeedAdminAllow() throws Exception {
     java.net.InetAddress lan = dev.cachalot.testing.LanAddress.require();
     dev.cachalot.proxy.Cidr remote = dev.cachalot.proxy.Cidr.parse(lan.getHostAddress() + "/32");
     for (boolean admitted : List.of(false, true)) {
       try (AdminServer wide = AdminServer.start(new java.net.InetSocketAddress("0.0.0.0", 0), new ProxyMetrics(),
-          dev.cachalot.proxy.AdminAccess.loopbackAnd(admitted ? List.of(remote) : List.of()))) {
+          dev.cachalot.proxy.AdminAccess.loopbackAnd(admitted ? List.of(remote) : List.of()), java.util.Optional.empty())) {
         int port = wide.address().getPort();
         try (dev.cachalot.testing.RawHttp local = dev.cachalot.testing.RawHttp.connect(
             new java.net.InetSocketAddress("127.0.0.1", port), java.time.Duration.ofSeconds(5))) {

@@ -37,7 +37,7 @@ final class AdminHarness implements AutoCloseable {
     proxy = ProxyServer.start(customizer.apply(ProxyConfig.defaults()).withListen(new InetSocketAddress("127.0.0.1", 0)),
         new Observability(metrics, AccessLogFormat.SQUID));
     admin = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), metrics.watchTiers(proxy::tiers),
-        dev.cachalot.proxy.AdminAccess.LOOPBACK);
+        dev.cachalot.proxy.AdminAccess.LOOPBACK, java.util.Optional.empty());
     viaProxy = HttpClient.newBuilder().executor(executor).proxy(ProxySelector.of(proxy.address()))
         .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     direct = HttpClient.newBuilder().executor(executor).proxy(HttpClient.Builder.NO_PROXY)

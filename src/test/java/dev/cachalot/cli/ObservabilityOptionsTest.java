@@ -55,6 +55,9 @@ class ObservabilityOptionsTest {
     assertThatThrownBy(() -> parse("--admin", "127.0.0.1:99999")).isInstanceOf(CommandLine.ParameterException.class);
     assertThatThrownBy(() -> parse("--admin", "off")).isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("'off' is not a port number").hasMessageContaining("or none to turn the admin endpoint off");
+    assertThatThrownBy(() -> parse("--admin-auth-file", "/nonexistent/admins").observability(new InetSocketAddress("127.0.0.1", 8888)))
+        .isInstanceOf(UserFacingException.class).hasMessageStartingWith("--admin-auth-file: cannot read /nonexistent/admins")
+        .extracting(e -> ((UserFacingException) e).exitCode()).isEqualTo(66);
     ObservabilityOptions samePort = parse("--admin", "127.0.0.1:8888");
     assertThatThrownBy(() -> samePort.observability(new InetSocketAddress("127.0.0.1", 8888)))
         .isInstanceOf(UserFacingException.class).hasMessageContaining("proxy's own port");
