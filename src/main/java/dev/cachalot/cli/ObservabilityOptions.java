@@ -83,7 +83,7 @@ final class ObservabilityOptions {
     }
     AccessLogRotation rotation = accessLogRotation();
     adminAllowed = SecurityOptions.networks("--admin-allow", adminAllow);
-    adminUsers = adminUsers();
+    adminUsers = Optional.ofNullable(adminAuthFile).map(file -> SecurityOptions.users("--admin-auth-file", file));
     metrics = admin == null ? null : new ProxyMetrics();
     return new Observability(metrics == null ? ProxyListener.NONE : metrics, accessLogFormat, rotation);
   }
@@ -132,19 +132,6 @@ final class ObservabilityOptions {
       }
       log.warn("{}; running without the admin endpoint", e.getMessage());
       return null;
-    }
-  }
-
-  private Optional<ProxyAuth> adminUsers() {
-    if (adminAuthFile == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(ProxyAuth.load(adminAuthFile, "--admin-auth-file"));
-    } catch (IllegalArgumentException e) {
-      throw new UserFacingException(e.getMessage(), 64, e); // EX_USAGE
-    } catch (java.io.UncheckedIOException e) {
-      throw new UserFacingException(e.getMessage(), 66, e); // EX_NOINPUT
     }
   }
 

@@ -54,6 +54,17 @@ final class SecurityOptions {
     return networks;
   }
 
+  /** The password file given with {@code option}, or a one-line error: 64 for a bad line, 66 when it cannot be read. */
+  static ProxyAuth users(String option, Path file) {
+    try {
+      return ProxyAuth.load(file, option);
+    } catch (IllegalArgumentException e) {
+      throw new UserFacingException(e.getMessage(), 64, e); // EX_USAGE
+    } catch (java.io.UncheckedIOException e) {
+      throw new UserFacingException(e.getMessage(), 66, e); // EX_NOINPUT
+    }
+  }
+
   SecurityConfig toConfig() {
     try {
       SecurityConfig config = SecurityConfig.defaults();
@@ -61,14 +72,12 @@ final class SecurityOptions {
         config = config.withAllow(networks("--allow", allow));
       }
       return config
-          .withAuth(Optional.ofNullable(authFile).map(ProxyAuth::load))
+          .withAuth(Optional.ofNullable(authFile).map(file -> users("--auth-file", file)))
           .withMaxConnections(maxConnections, maxConnectionsPerClient)
           .withHeaderReadTimeout(headerTimeout)
           .withAllowLinkLocal(allowLinkLocal);
     } catch (IllegalArgumentException e) {
       throw new UserFacingException(e.getMessage(), 64, e); // EX_USAGE
-    } catch (java.io.UncheckedIOException e) {
-      throw new UserFacingException(e.getMessage(), 66, e); // EX_NOINPUT
     }
   }
 }

@@ -54,10 +54,6 @@ public final class ProxyAuth {
     new SecureRandom().nextBytes(cacheKey);
   }
 
-  public static ProxyAuth load(Path file) {
-    return load(file, "--auth-file");
-  }
-
   /** The password file given with {@code option}, which errors name. */
   public static ProxyAuth load(Path file, String option) {
     List<String> lines;

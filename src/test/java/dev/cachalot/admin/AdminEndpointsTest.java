@@ -153,7 +153,7 @@ class AdminEndpointsTest {
     java.nio.file.Path users = dir.resolve("admins");
     java.nio.file.Files.writeString(users, dev.cachalot.proxy.ProxyAuth.pbkdf2Line("ops", "salt", "s3cret", 1000) + "\n");
     try (AdminServer guarded = AdminServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), new ProxyMetrics(),
-        dev.cachalot.proxy.AdminAccess.LOOPBACK, java.util.Optional.of(dev.cachalot.proxy.ProxyAuth.load(users)));
+        dev.cachalot.proxy.AdminAccess.LOOPBACK, java.util.Optional.of(dev.cachalot.proxy.ProxyAuth.load(users, "--admin-auth-file")));
         dev.cachalot.testing.RawHttp c = dev.cachalot.testing.RawHttp.connect(guarded.address(), java.time.Duration.ofSeconds(5))) {
       String ok = "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("ops:s3cret".getBytes());
       String wrong = "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("ops:guess".getBytes());

@@ -38,7 +38,7 @@ class PasswdCommandTest {
     assertThat(run.out()).matches("alice:pbkdf2-sha256:2000:[0-9a-f]{32}:[0-9a-f]{64}\\R");
     Path file = dir.resolve("users");
     Files.writeString(file, run.out());
-    assertThat(ProxyAuth.load(file)).as("the proxy's --auth-file parser takes it").isNotNull();
+    assertThat(ProxyAuth.load(file, "--auth-file")).as("the proxy's --auth-file parser takes it").isNotNull();
     String line = run.out().strip();
     String salt = line.split(":")[3];
     assertThat(ProxyAuth.pbkdf2Line("alice", salt, "s3cret pass", 2000)).isEqualTo(line);

@@ -109,7 +109,7 @@ class AccessControlTest {
   @Test
   void authFileRequiresBasicCredentialsAnd407Otherwise() throws Exception {
     origin.handle("/a", r -> Response.ok("hello"));
-    ProxyAuth auth = ProxyAuth.load(authFile());
+    ProxyAuth auth = ProxyAuth.load(authFile(), "--auth-file");
     try (TestProxy proxy = new TestProxy(c -> c, s -> s.withAuth(Optional.of(auth))).start();
         RawHttp c = RawHttp.connect(proxy.address(), Duration.ofSeconds(5))) {
       RawHttp.Response none = c.write(get(origin.url("/a"))).readResponse();
