@@ -2,6 +2,7 @@ package dev.cachalot.admin;
 
 import dev.cachalot.UserFacingException;
 import dev.cachalot.proxy.AdminAccess;
+import dev.cachalot.proxy.LoginThrottle;
 import dev.cachalot.proxy.ProxyAuth;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -32,8 +33,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +61,7 @@ public final class AdminServer implements AutoCloseable {
   private final ProxyMetrics metrics;
   private final AdminAccess access;
   private final Optional<ProxyAuth> users;
+  private final LoginThrottle logins = LoginThrottle.standard();
   private final Map<String, byte[]> assets;
   private final EventLoopGroup group;
   private Channel serverChannel;
@@ -151,10 +155,10 @@ public final class AdminServer implements AutoCloseable {
       } else if (request.decoderResult().isFailure()) {
         response = text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
         HttpUtil.setKeepAlive(request, false);
-      } else if (!authenticated(request)) {
-        response = text(HttpResponseStatus.UNAUTHORIZED, "the admin endpoint needs a user of --admin-auth-file\n");
-        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"cachalot admin\", charset=\"UTF-8\"");
       } else {
+        response = refusedLogin(ctx, request);
+      }
+      if (response == null) {
         response = route(request);
       }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
@@ -170,14 +174,39 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Hashed on this endpoint's own event loop: proxied traffic never waits for it, and a verified
-     * header is remembered (a scraper's every request does not pay for the hash again).
+     * The answer for a request without valid credentials of a user of --admin-auth-file, or null
+     * when it may go on. Hashed on this endpoint's own event loop: proxied traffic never waits for
+     * it, and a verified header is remembered (a scraper's every request does not pay for the hash
+     * again). A client that fails too often gets no hashes for a while, as on the proxy port.
      */
-    private boolean authenticated(FullHttpRequest request) {
+    private FullHttpResponse refusedLogin(ChannelHandlerContext ctx, FullHttpRequest request) {
       if (users.isEmpty() || "/healthz".equals(pathOf(request))) {
-        return true;
+        return null;
       }
-      return users.get().authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION)) != null;
+      String credentials = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+      if (credentials != null && users.get().remembered(credentials) != null) {
+        return null;
+      }
+      InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+      Duration refused = logins.refusedFor(client);
+      if (!refused.isZero()) {
+        long seconds = Math.max(1, (refused.toMillis() + 999) / 1000);
+        FullHttpResponse response = text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many failed admin logins from "
+            + client.getHostAddress() + ": new credentials from it are refused for " + seconds
+            + " s (credentials verified before still work)\n");
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+        return response;
+      }
+      if (credentials != null && users.get().authenticate(credentials) != null) {
+        return null;
+      }
+      if (credentials != null && logins.failed(client)) {
+        log.warn("admin client {} failed to log in {} times within {} s: its new credentials are refused for the rest of that time",
+            client.getHostAddress(), LoginThrottle.DEFAULT_LIMIT, LoginThrottle.DEFAULT_WINDOW.toSeconds());
+      }
+      FullHttpResponse response = text(HttpResponseStatus.UNAUTHORIZED, "the admin endpoint needs a user of --admin-auth-file\n");
+      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"cachalot admin\", charset=\"UTF-8\"");
+      return response;
     }
 
     @Override

@@ -11,17 +11,17 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Failed proxy logins per client: after {@code limit} failures in a window that starts with the
- * first one, credentials from that client that were not verified before are refused until the
+ * Failed logins per client, to the proxy or to the admin endpoint (each has its own): after
+ * {@code limit} failures in a window that starts with the first one, credentials from that client that were not verified before are refused until the
  * window ends, without being hashed. Password hashes run on one thread, so a client guessing
  * passwords would otherwise keep every other new login waiting behind its guesses. Credentials
  * already verified still pass: users behind the same address who logged in before keep working.
  * An IPv6 client counts as its /64, the block one host is usually given.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
-  static final int DEFAULT_LIMIT = 10;
-  static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
+  public static final int DEFAULT_LIMIT = 10;
+  public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
 
   private final int limit;
   private final Duration window;
@@ -34,17 +34,17 @@ final class LoginThrottle {
     this.failures = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(window).ticker(ticker).build();
   }
 
-  static LoginThrottle standard() {
+  public static LoginThrottle standard() {
     return new LoginThrottle(DEFAULT_LIMIT, DEFAULT_WINDOW, Ticker.systemTicker());
   }
 
   /** Counts a failed login; true when it is the one that reached the limit. */
-  boolean failed(InetAddress client) {
+  public boolean failed(InetAddress client) {
     return failures.asMap().computeIfAbsent(keyOf(client), k -> new AtomicInteger()).incrementAndGet() == limit;
   }
 
   /** How long new credentials from this client are still refused: zero when they are not. */
-  Duration refusedFor(InetAddress client) {
+  public Duration refusedFor(InetAddress client) {
     InetAddress key = keyOf(client);
     AtomicInteger count = failures.getIfPresent(key);
     if (count == null || count.get() < limit) {

@@ -130,7 +130,7 @@ public final class ProxyAuth {
   }
 
   /** The user this header value was verified for before (and is still remembered for), or null. */
-  String remembered(String credentials) {
+  public String remembered(String credentials) {
     return verified.getIfPresent(hmac(credentials));
   }
 

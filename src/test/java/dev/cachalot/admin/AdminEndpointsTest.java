@@ -3,12 +3,23 @@ package dev.cachalot.admin;
 import static dev.cachalot.admin.AdminHarness.total;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachalot.proxy.AdminAccess;
+import dev.cachalot.proxy.LoginThrottle;
+import dev.cachalot.proxy.ProxyAuth;
+import dev.cachalot.testing.RawHttp;
 import dev.cachalot.testing.TestOrigin;
 import dev.cachalot.testing.TestOrigin.Response;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Real traffic through the proxy, then the admin endpoints' numbers, read by a real client. */
 @Timeout(60)
@@ -149,24 +161,57 @@ class AdminEndpointsTest {
 
   /** With --admin-auth-file every endpoint but /healthz needs Basic credentials of a user in the file. */
   @Test
-  void adminAuthFileRequiresAUserEverywhereButHealthz(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    java.nio.file.Path users = dir.resolve("admins");
-    java.nio.file.Files.writeString(users, dev.cachalot.proxy.ProxyAuth.pbkdf2Line("ops", "salt", "s3cret", 1000) + "\n");
-    try (AdminServer guarded = AdminServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), new ProxyMetrics(),
-        dev.cachalot.proxy.AdminAccess.LOOPBACK, java.util.Optional.of(dev.cachalot.proxy.ProxyAuth.load(users, "--admin-auth-file")));
-        dev.cachalot.testing.RawHttp c = dev.cachalot.testing.RawHttp.connect(guarded.address(), java.time.Duration.ofSeconds(5))) {
-      String ok = "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("ops:s3cret".getBytes());
-      String wrong = "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("ops:guess".getBytes());
+  void adminAuthFileRequiresAUserEverywhereButHealthz(@TempDir Path dir) throws Exception {
+    try (AdminServer guarded = guardedBy(dir);
+        RawHttp c = RawHttp.connect(guarded.address(), Duration.ofSeconds(5))) {
       var none = c.write("GET /api/stats HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
       assertThat(none.status()).isEqualTo(401);
       assertThat(none.headers().get("WWW-Authenticate")).startsWith("Basic realm=\"cachalot admin\"");
-      assertThat(c.write("GET /metrics HTTP/1.1\r\nHost: x\r\n" + wrong + "\r\n\r\n").readResponse().status()).isEqualTo(401);
+      assertThat(get(c, "/metrics", basic("ops", "guess")).status()).isEqualTo(401);
       assertThat(c.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status()).isEqualTo(200);
       for (String path : List.of("/api/stats", "/metrics", "/")) {
-        assertThat(c.write("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + ok + "\r\n\r\n").readResponse().status())
-            .as(path).isEqualTo(200);
+        assertThat(get(c, path, basic("ops", "s3cret")).status()).as(path).isEqualTo(200);
       }
     }
+  }
+
+  /**
+   * A client that fails to log in 10 times within a minute gets 429 for new credentials, as on the
+   * proxy port, and they are not hashed; credentials verified before, and /healthz, still work.
+   */
+  @Test
+  void failedAdminLoginsAreThrottledPerClient(@TempDir Path dir) throws Exception {
+    try (AdminServer guarded = guardedBy(dir);
+        RawHttp c = RawHttp.connect(guarded.address(), Duration.ofSeconds(5))) {
+      assertThat(get(c, "/api/stats", basic("ops", "s3cret")).status()).isEqualTo(200);
+      for (int i = 0; i < LoginThrottle.DEFAULT_LIMIT; i++) {
+        assertThat(get(c, "/api/stats", basic("ops", "guess" + i)).status()).as("guess %d", i).isEqualTo(401);
+      }
+      RawHttp.Response throttled = get(c, "/api/stats", basic("ops", "one more guess"));
+      assertThat(throttled.status()).isEqualTo(429);
+      assertThat(Long.parseLong(throttled.headers().get("Retry-After"))).isBetween(1L, 60L);
+      assertThat(throttled.bodyText()).contains("too many failed admin logins from 127.0.0.1");
+      assertThat(get(c, "/api/stats", basic("dev", "right but new")).status()).isEqualTo(429);
+      assertThat(get(c, "/api/stats", basic("ops", "s3cret")).status()).isEqualTo(200);
+      assertThat(c.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status()).isEqualTo(200);
+    }
+  }
+
+  private static AdminServer guardedBy(Path dir) throws Exception {
+    Path users = dir.resolve("admins");
+    Files.writeString(users, ProxyAuth.pbkdf2Line("ops", "salt", "s3cret", 1000) + "\n"
+        + ProxyAuth.pbkdf2Line("dev", "salt2", "right but new", 1000) + "\n");
+    return AdminServer.start(new InetSocketAddress("127.0.0.1", 0), new ProxyMetrics(), AdminAccess.LOOPBACK,
+        Optional.of(ProxyAuth.load(users, "--admin-auth-file")));
+  }
+
+  private static String basic(String user, String password) {
+    return Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static RawHttp.Response get(RawHttp c, String path, String basicCredentials) {
+    return c.write("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " + basicCredentials + "\r\n\r\n")
+        .readResponse();
   }
 
   @Test
@@ -174,15 +219,15 @@ class AdminEndpointsTest {
     java.net.InetAddress lan = dev.cachalot.testing.LanAddress.require();
     dev.cachalot.proxy.Cidr remote = dev.cachalot.proxy.Cidr.parse(lan.getHostAddress() + "/32");
     for (boolean admitted : List.of(false, true)) {
-      try (AdminServer wide = AdminServer.start(new java.net.InetSocketAddress("0.0.0.0", 0), new ProxyMetrics(),
-          dev.cachalot.proxy.AdminAccess.loopbackAnd(admitted ? List.of(remote) : List.of()), java.util.Optional.empty())) {
+      try (AdminServer wide = AdminServer.start(new InetSocketAddress("0.0.0.0", 0), new ProxyMetrics(),
+          AdminAccess.loopbackAnd(admitted ? List.of(remote) : List.of()), Optional.empty())) {
         int port = wide.address().getPort();
-        try (dev.cachalot.testing.RawHttp local = dev.cachalot.testing.RawHttp.connect(
-            new java.net.InetSocketAddress("127.0.0.1", port), java.time.Duration.ofSeconds(5))) {
+        try (RawHttp local = RawHttp.connect(
+            new InetSocketAddress("127.0.0.1", port), Duration.ofSeconds(5))) {
           assertThat(local.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().status()).isEqualTo(200);
         }
-        try (dev.cachalot.testing.RawHttp far = dev.cachalot.testing.RawHttp.connect(
-            new java.net.InetSocketAddress(lan, port), java.time.Duration.ofSeconds(5))) {
+        try (RawHttp far = RawHttp.connect(
+            new InetSocketAddress(lan, port), Duration.ofSeconds(5))) {
           var r = far.write("GET /api/stats HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
           assertThat(r.status()).as(admitted ? "in --admin-allow" : "not this host, not allowed")
               .isEqualTo(admitted ? 200 : 403);
