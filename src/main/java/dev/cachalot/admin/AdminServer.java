@@ -190,7 +190,7 @@ public final class AdminServer implements AutoCloseable {
       InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
       Duration refused = logins.refusedFor(client);
       if (!refused.isZero()) {
-        long seconds = Math.max(1, (refused.toMillis() + 999) / 1000);
+        long seconds = LoginThrottle.retryAfterSeconds(refused);
         FullHttpResponse response = text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many failed admin logins from "
             + client.getHostAddress() + ": new credentials from it are refused for " + seconds
             + " s (credentials verified before still work)\n");

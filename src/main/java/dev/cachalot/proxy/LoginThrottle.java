@@ -12,11 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Failed logins per client, to the proxy or to the admin endpoint (each has its own): after
- * {@code limit} failures in a window that starts with the first one, credentials from that client that were not verified before are refused until the
- * window ends, without being hashed. Password hashes run on one thread, so a client guessing
- * passwords would otherwise keep every other new login waiting behind its guesses. Credentials
- * already verified still pass: users behind the same address who logged in before keep working.
- * An IPv6 client counts as its /64, the block one host is usually given.
+ * {@code limit} failures in a window that starts with the first one, credentials from that client
+ * that were not verified before are refused until the window ends, without being hashed. Password
+ * hashes run on one thread, so a client guessing passwords would otherwise keep every other new
+ * login waiting behind its guesses. Credentials already verified still pass: users behind the same
+ * address who logged in before keep working. An IPv6 client counts as its /64, the block one host
+ * is usually given.
  */
 public final class LoginThrottle {
 
@@ -53,6 +54,11 @@ public final class LoginThrottle {
     Duration age = failures.policy().expireAfterWrite().flatMap(p -> p.ageOf(key)).orElse(Duration.ZERO);
     Duration left = window.minus(age);
     return left.isNegative() || left.isZero() ? Duration.ZERO : left;
+  }
+
+  /** A refusal's length for {@code Retry-After}: whole seconds, rounded up, at least one. */
+  public static long retryAfterSeconds(Duration refused) {
+    return Math.max(1, (refused.toMillis() + 999) / 1000);
   }
 
   private static InetAddress keyOf(InetAddress client) {

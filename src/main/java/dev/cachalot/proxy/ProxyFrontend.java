@@ -220,7 +220,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       return;
     }
     if (verdict == ClientAccess.Verdict.THROTTLED) {
-      long seconds = Math.max(1, (engine.access.loginsRefusedFor(clientInetAddress()).toMillis() + 999) / 1000);
+      long seconds = LoginThrottle.retryAfterSeconds(engine.access.loginsRefusedFor(clientInetAddress()));
       FullHttpResponse response = ErrorResponses.of(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
           "too many failed proxy logins from " + clientAddress() + ": new credentials from it are refused for "
               + seconds + " s (credentials verified before still work)", engine.config.pseudonym());
