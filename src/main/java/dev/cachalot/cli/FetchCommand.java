@@ -2,6 +2,7 @@ package dev.cachalot.cli;
 
 import dev.cachalot.UserFacingException;
 import dev.cachalot.fetch.FetchListener;
+import dev.cachalot.fetch.FetchResult;
 import dev.cachalot.fetch.FetchTarget;
 import dev.cachalot.fetch.Fetcher;
 import dev.cachalot.fetch.ProxyAddress;
@@ -38,6 +39,8 @@ import picocli.CommandLine.Spec;
 final class FetchCommand implements Callable<Integer> {
 
   static final String PROMPT = "Input request: ";
+  /** curl's exit code for --fail. */
+  static final int HTTP_ERROR = 22;
 
   @Mixin LoggingOptions logging;
   @Mixin TraceOptions trace;
@@ -60,6 +63,10 @@ final class FetchCommand implements Callable<Integer> {
   @Option(names = "--raw", description = "Print exactly the bytes the proxy sent: head and body as received, framing included.")
   boolean raw;
 
+  @Option(names = {"-f", "--fail"},
+      description = "Exit 22 when the status is 400 or more (as curl --fail does); the answer is still printed.")
+  boolean fail;
+
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
       description = "Longest wait to connect and for each piece of the answer (default: ${DEFAULT-VALUE}).")
   Duration timeout;
@@ -81,17 +88,22 @@ final class FetchCommand implements Callable<Integer> {
     var request = new Fetcher.Request(target, ProxyAddress.choose(proxy, env), head, raw, timeout,
         "cachalot-fetch/" + version());
     OutputStream out = new BufferedOutputStream(new UnclosableStream(stdout), 64 * 1024);
+    FetchResult result;
     try {
       if (output == null) {
-        Fetcher.fetch(request, out, out, FetchListener.NONE);
+        result = Fetcher.fetch(request, out, out, FetchListener.NONE);
       } else {
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(output), 64 * 1024)) {
           FetchListener progress = stderrIsTerminal ? new ProgressBar(spec.commandLine().getErr()) : FetchListener.NONE;
-          Fetcher.fetch(request, raw ? file : out, file, progress);
+          result = Fetcher.fetch(request, raw ? file : out, file, progress);
         }
       }
     } finally {
       out.flush();
+    }
+    if (fail && result.status() >= 400) {
+      throw new UserFacingException("the answer was " + result.status() + " " + result.reason() + " (--fail)",
+          HTTP_ERROR, null);
     }
     return 0;
   }

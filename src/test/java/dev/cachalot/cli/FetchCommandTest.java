@@ -92,6 +92,21 @@ class FetchCommandTest {
     assertThat(badGateway.out()).startsWith("HTTP/1.1 502 Bad Gateway\n").contains("127.0.0.1:" + closed);
   }
 
+  /** As curl --fail: exit 22 for a status of 400 or more, with the answer still printed and a one-line error. */
+  @Test
+  void failExitsTwentyTwoOnErrorStatuses() throws Exception {
+    Run notFound = run("", Map.of(), "fetch", "--fail", "--proxy", proxy.hostPort(), origin.url("/missing"));
+    assertThat(notFound.exitCode()).isEqualTo(22);
+    assertThat(notFound.out()).startsWith("HTTP/1.1 404 Not Found\n").endsWith("nope\n");
+    assertThat(notFound.err()).isEqualTo("cachalot: the answer was 404 Not Found (--fail)\n");
+    int closed = closedPort();
+    Run badGateway = run("", Map.of(), "fetch", "-f", "--proxy", proxy.hostPort(), "127.0.0.1:" + closed + "/");
+    assertThat(badGateway.exitCode()).isEqualTo(22);
+    assertThat(badGateway.out()).contains("127.0.0.1:" + closed);
+    Run ok = run("", Map.of(), "fetch", "--fail", "--proxy", proxy.hostPort(), origin.url("/page"));
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+  }
+
   @Test
   void noProxyIsOneLineAndNonZero() throws Exception {
     int closed = closedPort();
