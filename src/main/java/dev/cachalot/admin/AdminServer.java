@@ -61,7 +61,7 @@ public final class AdminServer implements AutoCloseable {
   private final ProxyMetrics metrics;
   private final AdminAccess access;
   private final Optional<ProxyAuth> users;
-  private final LoginThrottle logins = LoginThrottle.standard();
+  private final LoginThrottle logins = LoginThrottle.standard("admin");
   private final Map<String, byte[]> assets;
   private final EventLoopGroup group;
   private Channel serverChannel;
@@ -191,18 +191,16 @@ public final class AdminServer implements AutoCloseable {
       Duration refused = logins.refusedFor(client);
       if (!refused.isZero()) {
         long seconds = LoginThrottle.retryAfterSeconds(refused);
-        FullHttpResponse response = text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many failed admin logins from "
-            + client.getHostAddress() + ": new credentials from it are refused for " + seconds
-            + " s (credentials verified before still work)\n");
+        FullHttpResponse response = text(HttpResponseStatus.TOO_MANY_REQUESTS,
+            logins.refusal(client.getHostAddress(), seconds) + "\n");
         response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
         return response;
       }
       if (credentials != null && users.get().authenticate(credentials) != null) {
         return null;
       }
-      if (credentials != null && logins.failed(client)) {
-        log.warn("admin client {} failed to log in {} times within {} s: its new credentials are refused for the rest of that time",
-            client.getHostAddress(), LoginThrottle.DEFAULT_LIMIT, LoginThrottle.DEFAULT_WINDOW.toSeconds());
+      if (credentials != null) {
+        logins.failed(client);
       }
       FullHttpResponse response = text(HttpResponseStatus.UNAUTHORIZED, "the admin endpoint needs a user of --admin-auth-file\n");
       response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"cachalot admin\", charset=\"UTF-8\"");

@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -30,7 +29,7 @@ final class ClientAccess {
   enum Verdict { ALLOWED, FORBIDDEN, AUTH_REQUIRED, THROTTLED }
 
   private final SecurityConfig security;
-  private final LoginThrottle logins = LoginThrottle.standard();
+  private final LoginThrottle logins = LoginThrottle.standard("proxy");
   private final ConcurrentHashMap<InetAddress, Long> lastLogged = new ConcurrentHashMap<>();
 
   ClientAccess(SecurityConfig security) {
@@ -64,9 +63,14 @@ final class ClientAccess {
     return null;
   }
 
-  /** How long new credentials from this client are still refused after its failed logins. */
-  Duration loginsRefusedFor(InetAddress client) {
-    return logins.refusedFor(client);
+  /** For a THROTTLED client: how many more seconds its new credentials are refused ({@code Retry-After}). */
+  long loginsRefusedForSeconds(InetAddress client) {
+    return LoginThrottle.retryAfterSeconds(logins.refusedFor(client));
+  }
+
+  /** The 429 message for a THROTTLED client, named {@code client}. */
+  String loginRefusal(String client, long seconds) {
+    return logins.refusal(client, seconds);
   }
 
   /** {@link #check} on {@code executor}. */
@@ -85,10 +89,7 @@ final class ClientAccess {
     }
     if (security.auth().get().authenticate(request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION)) == null) {
       InetAddress address = ((InetSocketAddress) client).getAddress();
-      if (logins.failed(address)) {
-        log.warn("client {} failed to log in {} times within {} s: its new credentials are refused for the rest of that time",
-            address.getHostAddress(), LoginThrottle.DEFAULT_LIMIT, LoginThrottle.DEFAULT_WINDOW.toSeconds());
-      } else {
+      if (!logins.failed(address)) {
         logRefusal(address, "bad proxy credentials");
       }
       return Verdict.AUTH_REQUIRED;

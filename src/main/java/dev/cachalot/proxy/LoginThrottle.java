@@ -9,6 +9,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Failed logins per client, to the proxy or to the admin endpoint (each has its own): after
@@ -24,24 +26,41 @@ public final class LoginThrottle {
   public static final int DEFAULT_LIMIT = 10;
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
 
+  private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
+
+  /** What the logins are to ("proxy", "admin"), for the warning and the refusal. */
+  private final String what;
   private final int limit;
   private final Duration window;
   /** Keeps the failure count from its first failure on: counting is not a write, so it does not extend the window. */
   private final Cache<InetAddress, AtomicInteger> failures;
 
-  LoginThrottle(int limit, Duration window, Ticker ticker) {
+  LoginThrottle(String what, int limit, Duration window, Ticker ticker) {
+    this.what = what;
     this.limit = limit;
     this.window = window;
     this.failures = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(window).ticker(ticker).build();
   }
 
-  public static LoginThrottle standard() {
-    return new LoginThrottle(DEFAULT_LIMIT, DEFAULT_WINDOW, Ticker.systemTicker());
+  /** {@code what}: what the logins are to, "proxy" or "admin". */
+  public static LoginThrottle standard(String what) {
+    return new LoginThrottle(what, DEFAULT_LIMIT, DEFAULT_WINDOW, Ticker.systemTicker());
   }
 
-  /** Counts a failed login; true when it is the one that reached the limit. */
+  /** Counts a failed login, and warns once when it is the one that reached the limit (then returns true). */
   public boolean failed(InetAddress client) {
-    return failures.asMap().computeIfAbsent(keyOf(client), k -> new AtomicInteger()).incrementAndGet() == limit;
+    boolean reached = failures.asMap().computeIfAbsent(keyOf(client), k -> new AtomicInteger()).incrementAndGet() == limit;
+    if (reached) {
+      log.warn("{} client {} failed to log in {} times within {} s: its new credentials are refused for the rest of that time",
+          what, client.getHostAddress(), limit, window.toSeconds());
+    }
+    return reached;
+  }
+
+  /** The one-line refusal for a client whose new credentials are refused for {@code seconds} more. */
+  public String refusal(String client, long seconds) {
+    return "too many failed " + what + " logins from " + client + ": new credentials from it are refused for "
+        + seconds + " s (credentials verified before still work)";
   }
 
   /** How long new credentials from this client are still refused: zero when they are not. */

@@ -220,10 +220,9 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       return;
     }
     if (verdict == ClientAccess.Verdict.THROTTLED) {
-      long seconds = LoginThrottle.retryAfterSeconds(engine.access.loginsRefusedFor(clientInetAddress()));
+      long seconds = engine.access.loginsRefusedForSeconds(clientInetAddress());
       FullHttpResponse response = ErrorResponses.of(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
-          "too many failed proxy logins from " + clientAddress() + ": new credentials from it are refused for "
-              + seconds + " s (credentials verified before still work)", engine.config.pseudonym());
+          engine.access.loginRefusal(clientAddress(), seconds), engine.config.pseudonym());
       response.headers().set("Retry-After", seconds);
       respond(request, response, start);
       return;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class LoginThrottleTest {
 
   private final AtomicLong nanos = new AtomicLong();
-  private final LoginThrottle throttle = new LoginThrottle(3, Duration.ofSeconds(60), nanos::get);
+  private final LoginThrottle throttle = new LoginThrottle("proxy", 3, Duration.ofSeconds(60), nanos::get);
 
   private static InetAddress ip(String literal) throws Exception {
     return InetAddress.getByName(literal);
