@@ -34,6 +34,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -59,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *   variants:&lt;sha(uri)&gt;                set of variant ids stored for a URI
  *   meta:&lt;sha(uri)&gt;:&lt;sha(variant)&gt;    int chunk count, long version, then the {@link EntryFile} header
  *   body:&lt;sha(uri)&gt;:&lt;version&gt;:&lt;n&gt;     the body in chunks of up to 1 MiB
- *   lease:&lt;sha(uri)&gt;                   the fleet-wide fill lease (SET NX PX)
+ *   lease:&lt;sha(uri)&gt;                   the fleet-wide fill lease (SET NX PX): a holder, "pass" or "published"
  *   journal                             a stream of invalidations ({@link InvalidationJournal})
  * </pre>
  *
@@ -79,6 +80,13 @@ public final class RedisStore implements AutoCloseable {
   static final long MARGIN_SECONDS = 60;
   static final long LEASE_MILLIS = 5000;
   static final byte[] PASS = "pass".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * Left in the lease for a moment after the leader publishes: an instance whose shared lookup
+   * missed just before the entry landed takes this for a held lease and looks again, rather than
+   * taking the lease and asking the origin a second time.
+   */
+  static final byte[] PUBLISHED = "published".getBytes(StandardCharsets.US_ASCII);
+  static final long PUBLISHED_MILLIS = 1000;
   /**
    * Lettuce doubles the wait between reconnection attempts up to 30 s by default, so after an
    * outage of a minute the fleet would go on without Redis for up to half a minute after it is
@@ -404,9 +412,11 @@ public final class RedisStore implements AutoCloseable {
         .thenCompose(done -> redis.pexpire(variantsKey, Math.max(ttlMillis, TimeUnit.DAYS.toMillis(1))))
         .whenComplete((done, failure) -> {
           // Published (or failed): the fleet need not wait on this fill any longer.
-          redis.del(leaseKey(uriHash));
           if (failure != null) {
+            redis.del(leaseKey(uriHash));
             log.debug("cannot store {} in the shared cache: {}", response.key(), failure.toString());
+          } else {
+            redis.set(leaseKey(uriHash), PUBLISHED, SetArgs.Builder.px(PUBLISHED_MILLIS));
           }
         });
     return true;
@@ -494,7 +504,7 @@ public final class RedisStore implements AutoCloseable {
   public enum Lease {
     /** This instance fills the key; the others wait for it. */
     ACQUIRED,
-    /** Another instance is filling it: poll the shared tier. */
+    /** Another instance is filling it, or has just published it: poll the shared tier. */
     HELD,
     /** Go to the origin now: Redis is unavailable, or the last fill was not shareable. */
     GO
@@ -509,19 +519,19 @@ public final class RedisStore implements AutoCloseable {
     return redis.setGet(leaseKey(sha(key.value())), instance.getBytes(StandardCharsets.US_ASCII),
             SetArgs.Builder.nx().px(LEASE_MILLIS))
         .thenApply(previous -> previous == null ? Lease.ACQUIRED
-            : java.util.Arrays.equals(previous, PASS) ? Lease.GO : Lease.HELD)
+            : Arrays.equals(previous, PASS) ? Lease.GO : Lease.HELD)
         .toCompletableFuture()
         .exceptionally(failure -> Lease.GO);
   }
 
-  /** Whether another instance still holds a fill lease on {@code key}; exceptional when Redis fails. */
+  /** Whether another instance is still filling {@code key}; exceptional when Redis fails. */
   public CompletableFuture<Boolean> leaseHeld(CacheKey key) {
     RedisAsyncCommands<String, byte[]> redis = commands();
     if (redis == null) {
       return CompletableFuture.completedFuture(false);
     }
     return redis.get(leaseKey(sha(key.value())))
-        .thenApply(v -> v != null && !java.util.Arrays.equals(v, PASS))
+        .thenApply(v -> v != null && !Arrays.equals(v, PASS) && !Arrays.equals(v, PUBLISHED))
         .toCompletableFuture();
   }
 

@@ -5,10 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.cachalot.cache.CacheConfig;
 import dev.cachalot.cache.CacheKey;
+import dev.cachalot.cache.Headers;
+import dev.cachalot.cache.ResponseHead;
+import dev.cachalot.cache.StoredResponse;
 import dev.cachalot.testing.RedisServer;
 import dev.cachalot.testing.TcpRelay;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,6 +118,29 @@ class RedisStoreTest {
     await(cutOff::up);
 
     assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(4));
+  }
+
+  /**
+   * The race this closes: an instance's shared lookup misses, the leader's entry lands and its lease
+   * goes, then the instance takes the lease and asks the origin a second time.
+   */
+  @Test
+  void aMissRightAfterTheLeaderPublishedLooksAgainInsteadOfTakingTheLease() throws Exception {
+    CacheKey key = new CacheKey("http://example.test/just-published");
+    assertThat(other.lease(key).get()).isEqualTo(RedisStore.Lease.ACQUIRED);
+    Instant now = Instant.now();
+    StoredResponse meta = new StoredResponse(ResponseHead.of(200, "Cache-Control", "max-age=300"), Headers.EMPTY,
+        now, now);
+    ByteBuf body = Unpooled.copiedBuffer("v1\n", StandardCharsets.US_ASCII);
+    try {
+      assertThat(other.put(new CachedResponse(key, "", meta, body), CacheConfig.DEFAULT)).isTrue();
+    } finally {
+      body.release();
+    }
+    await(() -> !cutOff.leaseHeld(key).join()); // published: nobody is filling it any more
+
+    assertThat(cutOff.lease(key).get()).isEqualTo(RedisStore.Lease.HELD);
+    await(() -> cutOff.lease(key).join() == RedisStore.Lease.ACQUIRED); // the mark is brief
   }
 
   @Test
