@@ -2,7 +2,6 @@ package dev.cachalot.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cachalot.cache.store.RedisSettings;
 import dev.cachalot.cache.store.SharedStore;
 import dev.cachalot.testing.RedisServer;
 import dev.cachalot.testing.TcpRelay;
@@ -72,12 +71,12 @@ class FleetTest {
 
   private TestProxy proxy(String uri) {
     return started(new TestProxy(c -> c.withCacheDir(Optional.empty(), c.cacheDiskBytes())
-        .withRedis(Optional.of(RedisSettings.of(uri)))));
+        .withRedis(Optional.of(RedisServer.patientSettings(uri)))));
   }
 
   private TestProxy proxyWithDiskCache(Path dir) {
     return started(new TestProxy(c -> c.withCacheDir(Optional.of(dir), c.cacheDiskBytes())
-        .withRedis(Optional.of(RedisSettings.of(redis.uri())))));
+        .withRedis(Optional.of(RedisServer.patientSettings(redis.uri())))));
   }
 
   private TestProxy started(TestProxy p) {

@@ -43,9 +43,9 @@ class RedisStoreTest {
   void setUp() throws Exception {
     redis = RedisServer.start();
     relay = TcpRelay.to(redis.port());
-    cutOff = RedisStore.connect(RedisSettings.of("redis://127.0.0.1:" + relay.port()), key -> { }, () -> { },
+    cutOff = RedisStore.connect(RedisServer.patientSettings("redis://127.0.0.1:" + relay.port()), key -> { }, () -> { },
         Optional.empty());
-    other = RedisStore.connect(RedisSettings.of(redis.uri()), invalidatedAtOther::add,
+    other = RedisStore.connect(RedisServer.patientSettings(redis.uri()), invalidatedAtOther::add,
         gapsAtOther::incrementAndGet, Optional.empty());
     await(() -> cutOff.up() && other.up());
     // Each store marks its place in the journal just after it connects: a test that cut or restarted
@@ -149,7 +149,7 @@ class RedisStoreTest {
     ListAppender<ILoggingEvent> events = new ListAppender<>();
     events.start();
     logger.addAppender(events);
-    try (RedisStore started = RedisStore.connect(RedisSettings.of(redis.uri()), key -> { }, () -> { },
+    try (RedisStore started = RedisStore.connect(RedisServer.patientSettings(redis.uri()), key -> { }, () -> { },
         Optional.empty())) {
       await(started::up);
       Thread.sleep(1500); // past the periodic look at the state
