@@ -77,7 +77,8 @@ def main():
                f"log did not grow): {meta.get('verified', '?')}")
     out.append("")
     out.append("Medians of the interleaved rounds (peak RSS, errors and origin requests: the maximum). "
-               "Server under test (and the origin) pinned to one core, wrk/curl to the other. "
+               "Server under test pinned to one core (SERVER_CPU), wrk/curl to the other (CLIENT_CPU); the origin "
+               "shares the server's core, except in (f), where it runs on TUNNEL_ORIGIN_CPU. "
                "`× direct`: this row over the origin served directly (same scenario); `Cachalot ÷ row`: Cachalot's "
                "figure over this row's (req/s, or MB/s for (c) and (f); >1 means Cachalot is faster). "
                "`wrk CPU`: the load generator's CPU use over the run (≈100 % means the row is client-bound). "

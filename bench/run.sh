@@ -19,12 +19,13 @@ RUN_WARMUP=${RUN_WARMUP:-3}     # seconds of the same load, unrecorded, before e
 ROUNDS=${ROUNDS:-3}             # interleaved repetitions; the table shows the median
 SCENARIOS=${SCENARIOS:-"a b c d e f"}
 TARGETS=${TARGETS:-"direct cachalot squid nginx varnish"}
-SERVER_CPU=${SERVER_CPU:-1}     # server under test (and the origin) run here
+SERVER_CPU=${SERVER_CPU:-1}     # server under test (and the origin, but in (f)) run here
 CLIENT_CPU=${CLIENT_CPU:-0}     # wrk, curl and the idle-connection client run here
 BASE_PORT=${BASE_PORT:-28080}
 IDLE_CONNS=${IDLE_CONNS:-10000}
 BIG_MB=${BIG_MB:-1024}          # size of the CONNECT-tunnel download
 TUNNEL_TRIES=${TUNNEL_TRIES:-3} # downloads per round in (f); the fastest counts
+TUNNEL_ORIGIN_CPU=${TUNNEL_ORIGIN_CPU:-$CLIENT_CPU} # the origin's core during (f): with curl, so the relay has its own
 PACED_GAP_MS=${PACED_GAP_MS:-30} # (d) at a fixed rate: mean gap per connection, 64 / 30 ms ≈ 2,100 req/s
 RELAYS=${RELAYS:-"haproxy stream"} # (f) references: TCP relays to the origin (no CONNECT, no HTTP), empty for none
 STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
@@ -394,6 +395,13 @@ tunnel_run() { # round target
   log "r$round (f) $t: $res"
 }
 
+# During (f) the origin moves to TUNNEL_ORIGIN_CPU (the client's core by default): a download keeps
+# the origin busy, and on the server's core it would leave a relay half a core (see bench/README.md).
+pin_origin() { # cpu
+  local p
+  for p in "${PID[direct]}" $(pgrep -P "${PID[direct]}"); do taskset -a -p -c "$1" "$p" >/dev/null; done
+}
+
 idle_run() { # target
   local t=$1 before after res
   local stop="$T/idle.stop"
@@ -448,6 +456,7 @@ main() {
   local r sc
   for r in $(seq "$ROUNDS"); do
     for sc in $SCENARIOS; do
+      [ "$sc" = f ] && pin_origin "$TUNNEL_ORIGIN_CPU"
       for t in $TARGETS; do
         # Each measured run follows other scenarios on the same server: a JVM recompiles (in one test,
         # ~300 compilations and 90 deoptimisations in the first seconds of (a) after (b)-(f), which
@@ -465,6 +474,7 @@ main() {
       done
       if [ "$sc" = f ]; then
         for t in $RELAYS; do tunnel_run "$r" "$t"; done
+        pin_origin "$SERVER_CPU"
       fi
     done
   done
@@ -480,7 +490,7 @@ main() {
     --meta "machine=$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)" \
     --meta "cachalot=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown), $(java -version 2>&1 | head -1)" \
     --meta "peers=$(nginx -v 2>&1 | sed 's/.*version: //'), $(squid -v | head -1 | sed 's/ Version / /'), $(varnishd -V 2>&1 | head -1 | sed 's/ revision.*//;s/[()]//g'), $(wrk -v 2>&1 | head -1 | awk '{print "wrk " $2}')$(command -v haproxy >/dev/null && haproxy -v | head -1 | awk '{print ", HAProxy " $3}')" \
-    --meta "params=WARMUP=$WARMUP DURATION=$DURATION ROUNDS=$ROUNDS IDLE_CONNS=$IDLE_CONNS BIG_MB=$BIG_MB PACED_GAP_MS=$PACED_GAP_MS SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU" \
+    --meta "params=WARMUP=$WARMUP DURATION=$DURATION ROUNDS=$ROUNDS IDLE_CONNS=$IDLE_CONNS BIG_MB=$BIG_MB PACED_GAP_MS=$PACED_GAP_MS SERVER_CPU=$SERVER_CPU CLIENT_CPU=$CLIENT_CPU TUNNEL_ORIGIN_CPU=$TUNNEL_ORIGIN_CPU" \
     --meta "load=$LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (1/5/15-min load averages; $(nproc) cores)" \
     --meta "verified=$verified" >"$OUT"
   log "wrote $OUT"
