@@ -31,7 +31,6 @@ public final class RedisServer implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts one on a fresh port. */
   /**
    * Settings for a store under test: the default bound (50 ms) is what a proxy wants, but a busy CI
    * machine can pause a test JVM that long, and a command past it is skipped (a request then goes to
@@ -42,6 +41,7 @@ public final class RedisServer implements AutoCloseable {
     return new RedisSettings(uri, RedisSettings.DEFAULT_MAX_OBJECT, Duration.ofSeconds(2));
   }
 
+  /** Starts one on a fresh port. */
   public static RedisServer start() throws IOException {
     String binary = find();
     int port;

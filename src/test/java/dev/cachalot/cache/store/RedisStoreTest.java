@@ -43,8 +43,8 @@ class RedisStoreTest {
   void setUp() throws Exception {
     redis = RedisServer.start();
     relay = TcpRelay.to(redis.port());
-    cutOff = RedisStore.connect(RedisServer.patientSettings("redis://127.0.0.1:" + relay.port()), key -> { }, () -> { },
-        Optional.empty());
+    cutOff = RedisStore.connect(RedisServer.patientSettings("redis://127.0.0.1:" + relay.port()), key -> { },
+        () -> { }, Optional.empty());
     other = RedisStore.connect(RedisServer.patientSettings(redis.uri()), invalidatedAtOther::add,
         gapsAtOther::incrementAndGet, Optional.empty());
     await(() -> cutOff.up() && other.up());
