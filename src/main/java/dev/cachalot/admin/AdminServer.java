@@ -36,7 +36,6 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -188,12 +187,10 @@ public final class AdminServer implements AutoCloseable {
         return null;
       }
       InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-      Duration refused = logins.refusedFor(client);
-      if (!refused.isZero()) {
-        long seconds = LoginThrottle.retryAfterSeconds(refused);
-        FullHttpResponse response = text(HttpResponseStatus.TOO_MANY_REQUESTS,
-            logins.refusal(client.getHostAddress(), seconds) + "\n");
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+      if (!logins.refusedFor(client).isZero()) {
+        LoginThrottle.Refusal refusal = logins.refusal(client);
+        FullHttpResponse response = text(HttpResponseStatus.TOO_MANY_REQUESTS, refusal.message() + "\n");
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());
         return response;
       }
       if (credentials != null && users.get().authenticate(credentials) != null) {

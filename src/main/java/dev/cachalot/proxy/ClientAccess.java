@@ -63,14 +63,9 @@ final class ClientAccess {
     return null;
   }
 
-  /** For a THROTTLED client: how many more seconds its new credentials are refused ({@code Retry-After}). */
-  long loginsRefusedForSeconds(InetAddress client) {
-    return LoginThrottle.retryAfterSeconds(logins.refusedFor(client));
-  }
-
-  /** The 429 message for a THROTTLED client, named {@code client}. */
-  String loginRefusal(String client, long seconds) {
-    return logins.refusal(client, seconds);
+  /** The 429 answer for a THROTTLED client. */
+  LoginThrottle.Refusal loginRefusal(InetAddress client) {
+    return logins.refusal(client);
   }
 
   /** {@link #check} on {@code executor}. */

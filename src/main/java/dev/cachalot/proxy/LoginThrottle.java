@@ -57,10 +57,17 @@ public final class LoginThrottle {
     return reached;
   }
 
-  /** The one-line refusal for a client whose new credentials are refused for {@code seconds} more. */
-  public String refusal(String client, long seconds) {
-    return "too many failed " + what + " logins from " + client + ": new credentials from it are refused for "
-        + seconds + " s (credentials verified before still work)";
+  /** A throttled client's answer: {@code Retry-After} in whole seconds, and a one-line message. */
+  public record Refusal(long retryAfterSeconds, String message) {}
+
+  /**
+   * The answer for a client whose new credentials are refused ({@link #refusedFor} not zero): the
+   * time left rounded up to whole seconds, at least one.
+   */
+  public Refusal refusal(InetAddress client) {
+    long seconds = Math.max(1, (refusedFor(client).toMillis() + 999) / 1000);
+    return new Refusal(seconds, "too many failed " + what + " logins from " + client.getHostAddress()
+        + ": new credentials from it are refused for " + seconds + " s (credentials verified before still work)");
   }
 
   /** How long new credentials from this client are still refused: zero when they are not. */
@@ -73,11 +80,6 @@ public final class LoginThrottle {
     Duration age = failures.policy().expireAfterWrite().flatMap(p -> p.ageOf(key)).orElse(Duration.ZERO);
     Duration left = window.minus(age);
     return left.isNegative() || left.isZero() ? Duration.ZERO : left;
-  }
-
-  /** A refusal's length for {@code Retry-After}: whole seconds, rounded up, at least one. */
-  public static long retryAfterSeconds(Duration refused) {
-    return Math.max(1, (refused.toMillis() + 999) / 1000);
   }
 
   private static InetAddress keyOf(InetAddress client) {

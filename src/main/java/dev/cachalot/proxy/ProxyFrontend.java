@@ -220,10 +220,10 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
       return;
     }
     if (verdict == ClientAccess.Verdict.THROTTLED) {
-      long seconds = engine.access.loginsRefusedForSeconds(clientInetAddress());
+      LoginThrottle.Refusal throttled = engine.access.loginRefusal(clientInetAddress());
       FullHttpResponse response = ErrorResponses.of(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
-          engine.access.loginRefusal(clientAddress(), seconds), engine.config.pseudonym());
-      response.headers().set("Retry-After", seconds);
+          throttled.message(), engine.config.pseudonym());
+      response.headers().set("Retry-After", throttled.retryAfterSeconds());
       respond(request, response, start);
       return;
     }
