@@ -42,6 +42,35 @@ class AccessLogTest {
   }
 
   @Test
+  void aUrlIsWrittenAsTheBytesItArrivedAs() throws Exception {
+    Path file = dir.resolve("access.log");
+    AccessLog log = AccessLog.open(Optional.of(file), Observability.DEFAULT);
+    try {
+      // Netty reads the request line as ISO-8859-1: the byte 0xE9 on the wire is the char U+00E9.
+      log.record(System.currentTimeMillis(), "127.0.0.1", "TCP_MISS", 200, 1, "GET",
+          "http://origin.test/caf\u00e9", "HIER_DIRECT/127.0.0.1", "text/plain");
+    } finally {
+      log.close();
+    }
+    byte[] written = Files.readAllBytes(file);
+    byte[] expected = {'/', 'c', 'a', 'f', (byte) 0xE9, ' '};
+    assertThat(indexOf(written, expected)).as("the URL's bytes, unchanged").isNotNegative();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Test
   void linesBeyondWhatTheWriterHoldsAreDroppedCountedAndReported() throws Exception {
     Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.class);
     ListAppender<ILoggingEvent> warnings = new ListAppender<>();
