@@ -5,9 +5,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An event loop only formats its line and queues it; a writer thread hands what has queued to
  * Logback every {@value #FLUSH_MILLIS} ms, {@value #CHUNK_LINES} lines to an event, as nginx's
- * {@code access_log buffer= flush=} does. Logging each line through Logback's AsyncAppender cost a third of the hit throughput on
- * one core: a queue hand-off that woke the writer, an event object and a write(2) per request.
- * When the disk cannot keep up, lines beyond {@value #PENDING_LIMIT} are dropped and counted
- * rather than held in memory or allowed to stall an event loop.
+ * {@code access_log buffer= flush=} does. Logging each line through Logback's AsyncAppender cost a
+ * third of the hit throughput on one core: a queue hand-off that woke the writer, an event object
+ * and a write(2) per request. When the disk cannot keep up, lines beyond {@value #PENDING_LIMIT}
+ * are dropped and counted rather than held in memory or allowed to stall an event loop.
  */
 final class AccessLog implements AutoCloseable {
 
