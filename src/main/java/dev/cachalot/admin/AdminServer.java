@@ -1,6 +1,7 @@
 package dev.cachalot.admin;
 
 import dev.cachalot.UserFacingException;
+import dev.cachalot.config.ConfigReloader;
 import dev.cachalot.proxy.AdminAccess;
 import dev.cachalot.proxy.LoginThrottle;
 import dev.cachalot.proxy.ProxyAuth;
@@ -39,13 +40,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP server, on its own port (never the proxy's): {@code /metrics}, {@code /healthz},
- * {@code /api/stats} and the dashboard at {@code /}. One event loop of its own, so that a slow
- * scrape never delays proxied traffic; requests are small and aggregated whole.
+ * {@code /api/stats}, the dashboard at {@code /}, and {@code POST /api/reload}. One event loop of its
+ * own, so that a slow scrape never delays proxied traffic; requests are small and aggregated whole.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -64,6 +66,7 @@ public final class AdminServer implements AutoCloseable {
   private final Map<String, byte[]> assets;
   private final EventLoopGroup group;
   private Channel serverChannel;
+  private volatile Supplier<ConfigReloader.Result> reload;
 
   private AdminServer(ProxyMetrics metrics, AdminAccess access, Optional<ProxyAuth> users) {
     this.metrics = metrics;
@@ -117,6 +120,14 @@ public final class AdminServer implements AutoCloseable {
     // The host as given (a wildcard bind reports "0:0:0:0:0:0:0:0"), the port as bound (it may have been 0).
     String host = address.getHostString().contains(":") ? "[" + address.getHostString() + "]" : address.getHostString();
     log.info("Cachalot admin on http://{}:{}/ (metrics at /metrics)", host, address().getPort());
+  }
+
+  /**
+   * Lets {@code POST /api/reload} run {@code reload} (the proxy's {@code --config} file read again):
+   * the way to reload where SIGHUP cannot be handled, as under nohup. Without it that path answers 409.
+   */
+  public void reloadWith(Supplier<ConfigReloader.Result> reload) {
+    this.reload = reload;
   }
 
   public InetSocketAddress address() {
@@ -230,10 +241,12 @@ public final class AdminServer implements AutoCloseable {
       case "/healthz" -> response = read ? text(HttpResponseStatus.OK, "ok\n") : notAllowed();
       case "/api/stats" -> response = read ? body(HttpResponseStatus.OK, "application/json",
           metrics.statsJson().getBytes(StandardCharsets.UTF_8)) : notAllowed();
+      case "/api/reload" -> response = reload(request);
       default -> {
         String asset = ASSETS.get(path);
         if (asset == null) {
-          return text(HttpResponseStatus.NOT_FOUND, "not found: try /, /metrics, /healthz or /api/stats\n");
+          return text(HttpResponseStatus.NOT_FOUND,
+              "not found: try /, /metrics, /healthz, /api/stats or POST /api/reload\n");
         }
         if (!read) {
           return notAllowed();
@@ -245,6 +258,25 @@ public final class AdminServer implements AutoCloseable {
     }
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
     return response;
+  }
+
+  /**
+   * Reads the configuration file again, as SIGHUP does: 200 with what now applies, 422 with the file's
+   * error when it was refused (the running configuration stays), 409 when there is no file.
+   */
+  private FullHttpResponse reload(FullHttpRequest request) {
+    if (!HttpMethod.POST.equals(request.method())) {
+      FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "reload with POST\n");
+      response.headers().set(HttpHeaderNames.ALLOW, "POST");
+      return response;
+    }
+    Supplier<ConfigReloader.Result> hook = reload;
+    if (hook == null) {
+      return text(HttpResponseStatus.CONFLICT, "nothing to reload: this proxy was started without --config FILE\n");
+    }
+    ConfigReloader.Result result = hook.get();
+    return result.ok() ? text(HttpResponseStatus.OK, "reloaded: " + result.message() + "\n")
+        : text(HttpResponseStatus.UNPROCESSABLE_ENTITY, "refused, the running configuration stays: " + result.message() + "\n");
   }
 
   /**

@@ -162,17 +162,16 @@ final class ProxyCommand implements Callable<Integer> {
       if (configFile != null) {
         reloader = reloaderFor(server);
         Hangup.onHangup(reloader::reload);
+        if (admin != null) {
+          admin.reloadWith(reloader::reload);
+        }
       }
       GracefulStop.onSignals(() -> server.shutdown(drainTimeout));
+      server.announceReady();
       server.awaitClose();
       server.shutdown(drainTimeout);
     }
     return 0;
-  }
-
-  /** The hook for SIGHUP and the admin endpoint; null without --config. */
-  ConfigReloader<ProxyConfig> reloader() {
-    return reloader;
   }
 
   /** Reloads the file into {@code server}: the cache settings (rules included) apply to new requests. */

@@ -14,17 +14,23 @@ public final class Hangup {
 
   private Hangup() {}
 
-  /** @return true when the handler is installed */
+  /** @return true when the handler is installed; false (and a warning logged) when HUP cannot be handled */
   @SuppressWarnings("restriction")
   public static boolean onHangup(Runnable action) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+      sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
         try {
           action.run();
         } catch (RuntimeException e) {
           log.warn("reload on SIGHUP failed: {}", e.toString());
         }
       });
+      if (previous == sun.misc.SignalHandler.SIG_IGN) {
+        // A JVM keeps HUP ignored when it started ignored, as nohup leaves it, and installs no handler.
+        log.warn("SIGHUP is ignored in this process (started under nohup?), so kill -HUP will not reload: "
+            + "POST /api/reload on the admin port does, or start it without nohup (setsid, systemd)");
+        return false;
+      }
       return true;
     } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
       log.info("SIGHUP reload not available here ({}); use the admin endpoint", e.toString());

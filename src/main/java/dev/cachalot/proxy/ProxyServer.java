@@ -87,6 +87,15 @@ public final class ProxyServer implements AutoCloseable {
       throw new UserFacingException("cannot listen on " + hostPort(config.listen()) + ": " + e, 2, e);
     }
     engine.ownAddresses = java.util.List.of(address());
+  }
+
+  /**
+   * Logs "Cachalot proxy ready on HOST:PORT". The proxy accepts connections once {@code start}
+   * returns; its caller says so once what it sets up around the proxy is in place too (the admin
+   * port, signal handlers), since scripts act on this line: a SIGTERM sent on it must stop the proxy
+   * gracefully, not end the JVM.
+   */
+  public void announceReady() {
     log.info("Cachalot proxy ready on {}", hostPort(address()));
   }
 

@@ -159,6 +159,37 @@ class AdminEndpointsTest {
     assertThat(purge.body()).contains("proxy's port").contains("curl -X PURGE -x");
   }
 
+  @Test
+  void postToApiReloadReadsTheConfigurationAgainAndKeepsTheRunningOneWhenTheFileIsBad(@TempDir Path dir)
+      throws Exception {
+    HttpResponse<String> none = harness.admin("POST", "/api/reload");
+    assertThat(none.statusCode()).isEqualTo(409);
+    assertThat(none.body()).contains("without --config");
+
+    Path file = dir.resolve("limit");
+    Files.writeString(file, "10");
+    List<Integer> applied = new java.util.ArrayList<>();
+    dev.cachalot.config.ConfigReloader<Integer> reloader = new dev.cachalot.config.ConfigReloader<>(
+        file.toString(), () -> Integer.parseInt(Files.readString(file).strip()), applied::add, n -> "limit " + n);
+    harness.admin.reloadWith(reloader::reload);
+
+    HttpResponse<String> get = harness.admin("GET", "/api/reload");
+    assertThat(get.statusCode()).as("a reload changes state: POST only").isEqualTo(405);
+    assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+    assertThat(applied).isEmpty();
+
+    HttpResponse<String> ok = harness.admin("POST", "/api/reload");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("reloaded: limit 10\n");
+    assertThat(applied).containsExactly(10);
+
+    Files.writeString(file, "ten");
+    HttpResponse<String> refused = harness.admin("POST", "/api/reload");
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(refused.body()).startsWith("refused, the running configuration stays: ").contains("\"ten\"");
+    assertThat(applied).as("nothing applied from the bad file").containsExactly(10);
+  }
+
   /** With --admin-auth-file every endpoint but /healthz needs Basic credentials of a user in the file. */
   @Test
   void adminAuthFileRequiresAUserEverywhereButHealthz(@TempDir Path dir) throws Exception {
