@@ -7,9 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reloads the configuration on demand (SIGHUP): loads it again and, only if that succeeds, hands it
- * to the running proxy. A file that fails to load leaves the running configuration in place and the
- * reason is logged and returned. Reloads run one at a time.
+ * Reloads the configuration on demand (SIGHUP, {@code POST /api/reload} on the admin port): loads it
+ * again and, only if that succeeds, hands it to the running proxy. A file that fails to load leaves
+ * the running configuration in place and the reason is logged and returned. Reloads run one at a time.
  *
  * @param <T> the loaded configuration
  */

@@ -33,7 +33,7 @@ public final class Hangup {
       }
       return true;
     } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
-      log.info("SIGHUP reload not available here ({}); use the admin endpoint", e.toString());
+      log.info("SIGHUP reload not available here ({}); use POST /api/reload on the admin port", e.toString());
       return false;
     }
   }
