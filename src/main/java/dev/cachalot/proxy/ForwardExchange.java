@@ -2,9 +2,9 @@ package dev.cachalot.proxy;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -143,8 +143,7 @@ final class ForwardExchange implements OriginListener {
     if (Trace.on()) {
       Trace.event("origin request: {}", Trace.head(originRequest));
     }
-    ChannelFuture head = bodylessRequest ? channel.write(originRequest) : channel.writeAndFlush(originRequest);
-    head.addListener(f -> {
+    channel.writeAndFlush(originRequest).addListener(f -> {
       if (!f.isSuccess() && origin == channel) {
         onOriginFailure(f.cause());
       }
@@ -152,7 +151,6 @@ final class ForwardExchange implements OriginListener {
     if (bodylessRequest) {
       // Nothing to stream: the request is complete now, whatever the client's (empty) body does.
       requestComplete = true;
-      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       armTimeout();
     } else {
       frontend.readNext();
@@ -173,6 +171,11 @@ final class ForwardExchange implements OriginListener {
     }
     if (HttpUtil.isTransferEncodingChunked(clientRequest)) {
       headers.set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
+    }
+    if (bodylessRequest) {
+      // Head and end in one message: one pass through the encoder and one write promise, not two.
+      return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, clientRequest.method(), target.pathAndQuery(),
+          Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
     }
     return new DefaultHttpRequest(HttpVersion.HTTP_1_1, clientRequest.method(), target.pathAndQuery(), headers);
   }
