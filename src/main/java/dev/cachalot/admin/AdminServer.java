@@ -275,8 +275,11 @@ public final class AdminServer implements AutoCloseable {
       return text(HttpResponseStatus.CONFLICT, "nothing to reload: this proxy was started without --config FILE\n");
     }
     ConfigReloader.Result result = hook.get();
-    return result.ok() ? text(HttpResponseStatus.OK, "reloaded: " + result.message() + "\n")
-        : text(HttpResponseStatus.UNPROCESSABLE_ENTITY, "refused, the running configuration stays: " + result.message() + "\n");
+    if (result.ok()) {
+      return text(HttpResponseStatus.OK, "reloaded: " + result.message() + "\n");
+    }
+    return text(HttpResponseStatus.UNPROCESSABLE_ENTITY,
+        "refused, the running configuration stays: " + result.message() + "\n");
   }
 
   /**

@@ -125,8 +125,9 @@ class ProxySignalsTest {
    */
   private static Process fork(Path config, String signalOption) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder("env", signalOption, java, "-cp", System.getProperty("java.class.path"), "dev.cachalot.cli.Main",
-        "proxy", "--config", config.toString(), "--admin", "127.0.0.1:0", "--cache-dir", "none")
+    return new ProcessBuilder("env", signalOption, java, "-cp", System.getProperty("java.class.path"),
+        "dev.cachalot.cli.Main", "proxy", "--config", config.toString(), "--admin", "127.0.0.1:0",
+        "--cache-dir", "none")
         .redirectErrorStream(true).start();
   }
 
