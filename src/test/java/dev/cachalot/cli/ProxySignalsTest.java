@@ -16,6 +16,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,12 +46,9 @@ class ProxySignalsTest {
     String pool = "/debian/pool/main/h/hello/hello_2.10-3_amd64.deb";
     // A mirror's ETag: with zero lifetime and no validator the response would not be stored at all.
     origin.handle(pool, r -> Response.ok("deb\n").header("ETag", "\"deb-1\""));
-    Path config = dir.resolve("cachalot.yaml");
-    Files.writeString(config, "listen: 127.0.0.1:0\n");
-    Process proxy = fork(config, "--default-signal=HUP");
-    BlockingQueue<String> lines = outputOf(proxy);
-    try {
-      Matcher ready = await(lines, Pattern.compile("proxy ready on 127\\.0\\.0\\.1:(\\d+)"));
+    Path config = config("listen: 127.0.0.1:0\n");
+    try (ForkedProxy proxy = ForkedProxy.start(config, "--default-signal=HUP")) {
+      Matcher ready = proxy.await("proxy ready on 127\\.0\\.0\\.1:(\\d+)");
       HttpClient client = HttpClient.newBuilder()
           .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", Integer.parseInt(ready.group(1)))))
           .version(HttpClient.Version.HTTP_1_1).build();
@@ -60,33 +58,27 @@ class ProxySignalsTest {
       assertThat(origin.requests(pool)).isEqualTo(2);
 
       Files.writeString(config, "listen: 127.0.0.1:0\npresets: [debian]\n");
-      signal("HUP", proxy);
-      await(lines, Pattern.compile("reloaded .*: 4 rules"));
+      proxy.signal("HUP");
+      proxy.await("reloaded .*: 4 rules");
       HttpResponse<Void> hit = client.send(get, BodyHandlers.discarding());
       assertThat(hit.headers().firstValue("Cache-Status").orElse("")).contains("hit").contains("rule:debian-pool");
       assertThat(origin.requests(pool)).isEqualTo(2);
 
       Files.writeString(config, "listen: 127.0.0.1:0\ncache-mme: 1g\n");
-      signal("HUP", proxy);
-      await(lines, Pattern.compile("reload of .* refused, keeping the running configuration: .*:2: unknown key 'cache-mme'"));
-      assertThat(proxy.isAlive()).isTrue();
-    } finally {
-      proxy.destroy();
-      proxy.waitFor(10, TimeUnit.SECONDS);
+      proxy.signal("HUP");
+      proxy.await("reload of .* refused, keeping the running configuration: .*:2: unknown key 'cache-mme'");
+      assertThat(proxy.process().isAlive()).isTrue();
     }
   }
 
   @Test
   void underNohupSighupCannotReloadSoTheProxySaysSoAndTheAdminEndpointReloads() throws Exception {
-    Path config = dir.resolve("cachalot.yaml");
-    Files.writeString(config, "listen: 127.0.0.1:0\n");
+    Path config = config("listen: 127.0.0.1:0\n");
     // As under nohup: the JVM keeps an ignored HUP ignored, and a kill -HUP would do nothing.
-    Process proxy = fork(config, "--ignore-signal=HUP");
-    BlockingQueue<String> lines = outputOf(proxy);
-    try {
-      Matcher admin = await(lines, Pattern.compile("admin on (http://127\\.0\\.0\\.1:\\d+/)"));
-      await(lines, Pattern.compile("SIGHUP is ignored in this process .*kill -HUP will not reload: POST /api/reload"));
-      await(lines, Pattern.compile("proxy ready on"));
+    try (ForkedProxy proxy = ForkedProxy.start(config, "--ignore-signal=HUP")) {
+      Matcher admin = proxy.await("admin on (http://127\\.0\\.0\\.1:\\d+/)");
+      proxy.await("SIGHUP is ignored in this process .*kill -HUP will not reload: POST /api/reload");
+      proxy.await("proxy ready on");
 
       Files.writeString(config, "listen: 127.0.0.1:0\npresets: [debian]\n");
       HttpClient client = HttpClient.newHttpClient();
@@ -94,78 +86,89 @@ class ProxySignalsTest {
           .POST(HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString());
       assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
       assertThat(reloaded.body()).startsWith("reloaded: 4 rules");
-      await(lines, Pattern.compile("reloaded .*: 4 rules"));
-      assertThat(proxy.isAlive()).isTrue();
-    } finally {
-      proxy.destroy();
-      proxy.waitFor(10, TimeUnit.SECONDS);
+      proxy.await("reloaded .*: 4 rules");
+      assertThat(proxy.process().isAlive()).isTrue();
     }
   }
 
   @Test
   void sigtermStopsTheProxyGracefully() throws Exception {
-    Path config = dir.resolve("cachalot.yaml");
-    Files.writeString(config, "listen: 127.0.0.1:0\n");
-    Process proxy = fork(config, "--default-signal=TERM");
-    BlockingQueue<String> lines = outputOf(proxy);
-    try {
-      await(lines, Pattern.compile("proxy ready on"));
-      signal("TERM", proxy);
-      assertThat(proxy.waitFor(30, TimeUnit.SECONDS)).as("stopped").isTrue();
-      assertThat(proxy.exitValue()).as("a graceful stop, not the JVM's 128 + 15").isZero();
-    } finally {
-      proxy.destroyForcibly();
+    try (ForkedProxy proxy = ForkedProxy.start(config("listen: 127.0.0.1:0\n"), "--default-signal=TERM")) {
+      proxy.await("proxy ready on");
+      proxy.signal("TERM");
+      assertThat(proxy.process().waitFor(30, TimeUnit.SECONDS)).as("stopped").isTrue();
+      assertThat(proxy.process().exitValue()).as("a graceful stop, not the JVM's 128 + 15").isZero();
     }
+  }
+
+  private Path config(String yaml) throws Exception {
+    Path config = dir.resolve("cachalot.yaml");
+    Files.writeString(config, yaml);
+    return config;
   }
 
   /**
-   * {@code cachalot proxy --config FILE} in a new JVM, its stderr merged into stdout, started through
-   * {@code env signalOption} (GNU env's {@code --default-signal=SIG} or {@code --ignore-signal=SIG}):
-   * a signal this JVM inherited as ignored, as under nohup, must not decide what the test sees.
+   * {@code cachalot proxy --config FILE} in a new JVM, its stderr merged into stdout and read line by
+   * line as it comes; closing it ends the process.
    */
-  private static Process fork(Path config, String signalOption) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder("env", signalOption, java, "-cp", System.getProperty("java.class.path"),
-        "dev.cachalot.cli.Main", "proxy", "--config", config.toString(), "--admin", "127.0.0.1:0",
-        "--cache-dir", "none")
-        .redirectErrorStream(true).start();
-  }
+  private record ForkedProxy(Process process, BlockingQueue<String> lines) implements AutoCloseable {
 
-  /** The process's output lines as they come, read by a daemon thread. */
-  private static BlockingQueue<String> outputOf(Process process) {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          lines.add(line);
+    /**
+     * Starts through {@code env signalOption} (GNU env's {@code --default-signal=SIG} or
+     * {@code --ignore-signal=SIG}): a signal this JVM inherited as ignored, as under nohup, must not
+     * decide what the test sees.
+     */
+    static ForkedProxy start(Path config, String signalOption) throws Exception {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process process = new ProcessBuilder("env", signalOption, java, "-cp", System.getProperty("java.class.path"),
+          "dev.cachalot.cli.Main", "proxy", "--config", config.toString(), "--admin", "127.0.0.1:0",
+          "--cache-dir", "none")
+          .redirectErrorStream(true).start();
+      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          for (String line; (line = in.readLine()) != null; ) {
+            lines.add(line);
+          }
+        } catch (Exception ignored) {
+          // the process ended
         }
-      } catch (Exception ignored) {
-        // the process ended
-      }
-    }, "forked-proxy-output");
-    reader.setDaemon(true);
-    reader.start();
-    return lines;
-  }
+      }, "forked-proxy-output");
+      reader.setDaemon(true);
+      reader.start();
+      return new ForkedProxy(process, lines);
+    }
 
-  private static void signal(String name, Process process) throws Exception {
-    new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
-  }
+    void signal(String name) throws Exception {
+      new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
 
-  private static Matcher await(BlockingQueue<String> lines, Pattern wanted) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<String> seen = new java.util.ArrayList<>();
-    while (System.nanoTime() < deadline) {
-      String line = lines.poll(100, TimeUnit.MILLISECONDS);
-      if (line == null) {
-        continue;
+    /** The first line from now on that matches {@code regex}, within 30 s. */
+    Matcher await(String regex) throws InterruptedException {
+      Pattern wanted = Pattern.compile(regex);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      List<String> seen = new ArrayList<>();
+      while (System.nanoTime() < deadline) {
+        String line = lines.poll(100, TimeUnit.MILLISECONDS);
+        if (line == null) {
+          continue;
+        }
+        seen.add(line);
+        Matcher m = wanted.matcher(line);
+        if (m.find()) {
+          return m;
+        }
       }
-      seen.add(line);
-      Matcher m = wanted.matcher(line);
-      if (m.find()) {
-        return m;
+      throw new AssertionError("no line matching " + wanted + " in " + seen);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
       }
     }
-    throw new AssertionError("no line matching " + wanted + " in " + seen);
   }
 }
