@@ -7,7 +7,8 @@ import statistics
 from collections import defaultdict
 
 NAMES = {"direct": "origin direct", "cachalot": "Cachalot", "squid": "Squid", "nginx": "nginx proxy_cache",
-         "varnish": "Varnish", "haproxy": "HAProxy TCP relay (splice)", "stream": "nginx stream TCP relay"}
+         "varnish": "Varnish", "haproxy": "HAProxy TCP relay (splice)", "stream": "nginx stream TCP relay",
+         "floor": "Netty floor (bench/NettyFloor.java)"}
 PEERS = ["squid", "nginx", "varnish"]
 SCEN = {
     "a": "(a) hit 1 KiB, 64 conns",
@@ -86,7 +87,7 @@ def main():
     out.append("| scenario | target | req/s | MB/s | p50 ms | p99 ms | added p50/p99 ms | peak RSS MiB | × direct "
                "| Cachalot ÷ row | wrk CPU | origin reqs | errors | notes |")
     out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    order = ["direct", "cachalot", "squid", "nginx", "varnish", "haproxy", "stream"]
+    order = ["direct", "cachalot", "squid", "nginx", "varnish", "floor", "haproxy", "stream"]
     for sc in SCEN:
         for t in order:
             k = (sc, t)
@@ -153,8 +154,10 @@ def main():
     for sc, load in (("d", "64 conns back to back"), ("dp", "at a fixed rate")):
         c99, d99 = get(sc, "cachalot", "p99"), get(sc, "direct", "p99")
         rate = "" if sc == "d" or get(sc, "direct", "rps") is None else f" (~{get(sc, 'direct', 'rps'):,.0f} req/s)"
+        refs = [f"{name} {get(sc, t, 'p99') - d99:+.2f}" for t, name in (("floor", "Netty floor"), ("nginx", "nginx"))
+                if d99 is not None and get(sc, t, "p99") is not None]
         check(f"(d) added p99 ≤ 1 ms, {load}{rate}", None if c99 is None or d99 is None else c99 - d99 <= 1.0,
-              "" if c99 is None or d99 is None else f"{c99 - d99:+.2f} ms")
+              "" if c99 is None or d99 is None else f"{c99 - d99:+.2f} ms" + (f" ({', '.join(refs)})" if refs else ""))
     if ("e", "cachalot") in extra:
         e = extra[("e", "cachalot")]
         idle = e.get("idle", "")

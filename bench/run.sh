@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cachalot against nginx, Squid and Varnish, in one run, on loopback. See bench/README.md.
 # (f) also measures two plain TCP relays (HAProxy with kernel splicing, nginx stream), as references
-# for what relaying alone costs on this machine.
+# for what relaying alone costs on this machine, and (d) a bare Netty forwarder (bench/NettyFloor.java),
+# the least a proxy on Cachalot's stack costs per pass-through request.
 #
 #   bench/run.sh                       # full run: WARMUP=20 DURATION=10 ROUNDS=3
 #   WARMUP=2 DURATION=3 ROUNDS=1 IDLE_CONNS=1000 BIG_MB=128 bench/run.sh   # quick check
@@ -28,6 +29,7 @@ TUNNEL_TRIES=${TUNNEL_TRIES:-3} # downloads per round in (f); the fastest counts
 TUNNEL_ORIGIN_CPU=${TUNNEL_ORIGIN_CPU:-$CLIENT_CPU} # the origin's core during (f): with curl, so the relay has its own
 PACED_GAP_MS=${PACED_GAP_MS:-30} # (d) at a fixed rate: mean gap per connection, 64 / 30 ms ≈ 2,100 req/s
 RELAYS=${RELAYS:-"haproxy stream"} # (f) references: TCP relays to the origin (no CONNECT, no HTTP), empty for none
+PASS_REFS=${PASS_REFS:-floor}     # (d) reference: bench/NettyFloor.java on the JVM and Netty, empty for none
 STREAM_MODULE=/usr/lib/nginx/modules/ngx_stream_module.so
 JAR=${JAR:-$REPO/target/cachalot.jar}
 OUT=${OUT:-$HERE/RESULTS.md}
@@ -41,6 +43,7 @@ NGINX_PORT=$((BASE_PORT + 3))
 VARNISH_PORT=$((BASE_PORT + 4))
 HAPROXY_PORT=$((BASE_PORT + 5))
 STREAM_PORT=$((BASE_PORT + 6))
+FLOOR_PORT=$((BASE_PORT + 7))
 ORIGIN="127.0.0.1:$ORIGIN_PORT"
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -246,7 +249,7 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start_servers() {
   local p
-  for p in $(seq "$BASE_PORT" $((BASE_PORT + 6))); do
+  for p in $(seq "$BASE_PORT" $((BASE_PORT + 7))); do
     port_free "$p" || die "port $p is in use: choose another BASE_PORT"
   done
   ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -297,14 +300,24 @@ start_servers() {
       wait_port "$(port_of "$t")"
     done
   fi
+  if [[ " $SCENARIOS " == *" d "* ]]; then
+    for t in $PASS_REFS; do
+      [ "$t" = floor ] || die "unknown pass-through reference $t (PASS_REFS: floor)"
+      # shellcheck disable=SC2086
+      $pin java $CACHALOT_JAVA_OPTS -cp "$JAR" "$HERE/NettyFloor.java" 127.0.0.1 "$FLOOR_PORT" >"$T/logs/floor.out" 2>&1 &
+      PID[floor]=$!
+      wait_port "$FLOOR_PORT"
+    done
+  fi
   log "servers up: $(for n in "${!PID[@]}"; do printf '%s=%s ' "$n" "${PID[$n]}"; done)"
 }
 
 # ---------------------------------------------------------------------------------------------
 # how each target is addressed
 port_of() { case $1 in direct) echo $ORIGIN_PORT ;; cachalot) echo $CACHALOT_PORT ;; squid) echo $SQUID_PORT ;;
-  nginx) echo $NGINX_PORT ;; varnish) echo $VARNISH_PORT ;; haproxy) echo $HAPROXY_PORT ;; stream) echo $STREAM_PORT ;; esac; }
-is_forward() { [ "$1" = cachalot ] || [ "$1" = squid ]; }
+  nginx) echo $NGINX_PORT ;; varnish) echo $VARNISH_PORT ;; haproxy) echo $HAPROXY_PORT ;; stream) echo $STREAM_PORT ;;
+  floor) echo $FLOOR_PORT ;; esac; }
+is_forward() { [ "$1" = cachalot ] || [ "$1" = squid ] || [ "$1" = floor ]; }
 target_path() { if is_forward "$1"; then echo "http://$ORIGIN$2"; else echo "$2"; fi; }
 curl_for() { # curl arguments fetching PATH through target
   local t=$1 path=$2
@@ -369,6 +382,14 @@ wrk_run() { # round scenario target path conns duration [record] [extra request 
   # shellcheck disable=SC2001
   echo "$round	$sc	$t	$(echo "${line#RESULT }" | tr ' ' '\t')	wrk_cpu=$cpu	peak_kb=$peak	origin_reqs=$((o1 - o0))" >>"$RESULTS"
   log "r$round ($sc) $t: $(echo "$line" | sed 's/RESULT //') wrk_cpu=$cpu% peak=$((peak / 1024))MiB origin+$((o1 - o0))"
+}
+
+pass_runs() { # round target: (d) back to back, then at a fixed rate
+  local round=$1 t=$2
+  wrk_run "$round" warm "$t" /nostore/1k 64 "$RUN_WARMUP" 0
+  wrk_run "$round" d "$t" /nostore/1k 64 "$DURATION"
+  wrk_run "$round" warm "$t" /nostore/1k 64 "$RUN_WARMUP" 0 "" "$PACED_GAP_MS"
+  wrk_run "$round" dp "$t" /nostore/1k 64 "$DURATION" 1 "" "$PACED_GAP_MS"
 }
 
 tunnel_run() { # round target
@@ -451,6 +472,12 @@ main() {
     wrk_run 0 warm "$t" /nostore/1k 16 "$w2" 0 "Connection: close"
     wrk_run 0 warm "$t" /10m 4 1 0
   done
+  if [[ " $SCENARIOS " == *" d "* ]]; then
+    for t in $PASS_REFS; do
+      wrk_run 0 warm "$t" /nostore/1k 64 $((WARMUP / 2 + 1)) 0
+      wrk_run 0 warm "$t" /nostore/1k 16 $((WARMUP / 2 + 1)) 0 "Connection: close"
+    done
+  fi
   cat "$T/www/nostore/big" >/dev/null   # page cache: (f) compares tunnels, not the first read of the file
 
   local r sc
@@ -466,12 +493,13 @@ main() {
           a) wrk_run "$r" warm "$t" /1k 64 "$RUN_WARMUP" 0; wrk_run "$r" a "$t" /1k 64 "$DURATION" ;;
           b) wrk_run "$r" warm "$t" /100k 64 "$RUN_WARMUP" 0; wrk_run "$r" b "$t" /100k 64 "$DURATION" ;;
           c) wrk_run "$r" warm "$t" /10m 4 "$RUN_WARMUP" 0; wrk_run "$r" c "$t" /10m 4 "$DURATION" ;;
-          d) wrk_run "$r" warm "$t" /nostore/1k 64 "$RUN_WARMUP" 0; wrk_run "$r" d "$t" /nostore/1k 64 "$DURATION"
-             wrk_run "$r" warm "$t" /nostore/1k 64 "$RUN_WARMUP" 0 "" "$PACED_GAP_MS"
-             wrk_run "$r" dp "$t" /nostore/1k 64 "$DURATION" 1 "" "$PACED_GAP_MS" ;;
+          d) pass_runs "$r" "$t" ;;
           f) case $t in direct | cachalot | squid) tunnel_run "$r" "$t" ;; esac ;;
         esac
       done
+      if [ "$sc" = d ]; then
+        for t in $PASS_REFS; do pass_runs "$r" "$t"; done
+      fi
       if [ "$sc" = f ]; then
         for t in $RELAYS; do tunnel_run "$r" "$t"; done
         pin_origin "$SERVER_CPU"
