@@ -1,6 +1,7 @@
 package dev.cachalot.http;
 
 import dev.cachalot.cache.Headers;
+import io.netty.util.AsciiString;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -25,9 +26,9 @@ public final class HopByHop {
   }
 
   /** Whether a field name is one of {@link #ALWAYS}, in any case; allocates nothing (it runs per field, per message). */
-  public static boolean isAlways(String name) {
+  public static boolean isAlways(CharSequence name) {
     for (String always : ALWAYS_NAMES) {
-      if (always.length() == name.length() && always.equalsIgnoreCase(name)) {
+      if (always.length() == name.length() && AsciiString.contentEqualsIgnoreCase(always, name)) {
         return true;
       }
     }

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -17,13 +18,19 @@ final class HeaderRewriter {
 
   private HeaderRewriter() {}
 
-  /** A copy of {@code in} without hop-by-hop fields (see {@link HopByHop}), including those Connection names. */
+  /**
+   * A copy of {@code in} without hop-by-hop fields (see {@link HopByHop}), including those Connection
+   * names. Names and values are copied as the decoder made them, not as Strings: its names keep
+   * their hash and are encoded by a plain byte copy, and each message's fields cost no allocations.
+   */
   static HttpHeaders withoutHopByHop(HttpHeaders in) {
     Set<String> named = HopByHop.connectionOptions(in.getAll(HttpHeaderNames.CONNECTION));
     HttpHeaders out = new DefaultHttpHeaders(false);
-    for (Map.Entry<String, String> field : in) {
-      String name = field.getKey();
-      if (!HopByHop.isAlways(name) && (named.isEmpty() || !named.contains(name.toLowerCase(Locale.ROOT)))) {
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> fields = in.iteratorCharSequence(); fields.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> field = fields.next();
+      CharSequence name = field.getKey();
+      if (!HopByHop.isAlways(name)
+          && (named.isEmpty() || !named.contains(name.toString().toLowerCase(Locale.ROOT)))) {
         out.add(name, field.getValue());
       }
     }
