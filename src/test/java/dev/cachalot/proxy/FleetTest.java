@@ -54,7 +54,9 @@ class FleetTest {
   @AfterEach
   void tearDown() throws Exception {
     proxies.forEach(TestProxy::close);
-    executor.shutdownNow();
+    if (executor != null) {
+      executor.shutdownNow();
+    }
     if (redis != null) {
       redis.close();
     }
