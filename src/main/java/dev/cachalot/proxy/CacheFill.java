@@ -94,14 +94,24 @@ final class CacheFill {
     return size;
   }
 
+  /**
+   * The fill is stored as {@code response}, whose body holds the chunks' bytes (the chunks were
+   * handed over to it): a follower that joins from now on replays that body.
+   */
   synchronized void complete(CachedResponse response) {
     state = State.COMPLETE;
     stored = response;
+    chunks.clear();
+    chunks.add(response.body());
     followers.forEach(f -> f.onComplete(response));
     followers.clear();
   }
 
   synchronized void notShared() {
+    if (state == State.COMPLETE) {
+      // Too late to withdraw: the stored entry owns the bytes, and followers have their response.
+      return;
+    }
     State before = state;
     state = before == State.WAITING ? State.NOT_SHARED : State.FAILED;
     for (Follower f : followers) {
