@@ -245,7 +245,7 @@ final class ProxyFrontend extends ChannelInboundHandlerAdapter implements Client
     try {
       target = engine.config.reverse().enabled()
           ? Target.reverse(request.uri(), request.headers().get(HttpHeaderNames.HOST), engine.config.reverse())
-          : Target.parse(request.uri());
+          : Target.parseRemembered(request.uri());
     } catch (IllegalArgumentException e) {
       reject(request, HttpResponseStatus.BAD_REQUEST, e.getMessage(), start);
       return;

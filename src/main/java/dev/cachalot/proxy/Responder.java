@@ -4,13 +4,16 @@ import dev.cachalot.cache.AgeHeader;
 import dev.cachalot.cache.CacheStatus;
 import dev.cachalot.cache.ConditionalRequests;
 import dev.cachalot.cache.Freshness;
+import dev.cachalot.cache.Headers;
 import dev.cachalot.cache.Ranges;
 import dev.cachalot.cache.RequestHead;
 import dev.cachalot.cache.ResponseHead;
+import dev.cachalot.cache.StoredResponse;
 import dev.cachalot.cache.store.CachedResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -20,6 +23,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -35,7 +39,26 @@ final class Responder {
     "Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Vary", "Last-Modified"
   };
 
+  /**
+   * Each stored response's fields as a hit sends them, made once per event loop: copying them is
+   * a list copy that keeps each name's hash, and the encoder copies their bytes as they are, where
+   * building them again from the stored Strings hashed every name and encoded every character.
+   */
+  private static final PerThreadMemo<StoredResponse, HttpHeaders> HIT_FIELDS =
+      new PerThreadMemo<>(1024, Responder::hitFields);
+
   private Responder() {}
+
+  private static HttpHeaders hitFields(StoredResponse meta) {
+    HttpHeaders fields = new DefaultHttpHeaders(false);
+    for (Headers.Field field : meta.headers()) {
+      if (!HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(field.name())
+          && !HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(field.name())) {
+        fields.add(new AsciiString(field.name()), new AsciiString(field.value()));
+      }
+    }
+    return fields;
+  }
 
   /**
    * Serves {@code entry}; returns false (and writes nothing) when the entry was evicted meanwhile.
@@ -59,7 +82,7 @@ final class Responder {
     ByteBuf payload = body;
     if (stored.status() == 200 && ConditionalRequests.notModified(request, stored)) {
       status = HttpResponseStatus.NOT_MODIFIED;
-      headers = new io.netty.handler.codec.http.DefaultHttpHeaders(false);
+      headers = new DefaultHttpHeaders(false);
       for (String name : NOT_MODIFIED_FIELDS) {
         for (String value : stored.headers().all(name)) {
           headers.add(name, value);
@@ -68,9 +91,8 @@ final class Responder {
       payload = Unpooled.EMPTY_BUFFER;
       body.release();
     } else {
-      headers = Heads.netty(stored.headers());
-      headers.remove(HttpHeaderNames.TRANSFER_ENCODING).remove(HttpHeaderNames.CONNECTION);
-      headers.set("Content-Length", length);
+      headers = HIT_FIELDS.get(entry.meta()).copy();
+      headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
       if (stored.status() == 200 && !head) {
         Ranges.Result range = Ranges.evaluate(request, stored, length);
         if (range instanceof Ranges.Satisfiable part) {

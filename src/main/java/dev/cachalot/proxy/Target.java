@@ -9,6 +9,9 @@ import java.util.Locale;
 /** The origin a forwarded request goes to, from its absolute-form target (RFC 9112 §3.2.2). */
 record Target(String scheme, String host, int port, String pathAndQuery, String hostField) {
 
+  private static final int REMEMBERED_LENGTH = 512;
+  private static final PerThreadMemo<String, Target> PARSED = new PerThreadMemo<>(1024, Target::parse);
+
   Target(String scheme, String host, int port, String pathAndQuery) {
     this(scheme, host, port, pathAndQuery, null);
   }
@@ -42,6 +45,14 @@ record Target(String scheme, String host, int port, String pathAndQuery, String 
     ReverseRoutes.Origin origin = routes.route(host).orElseThrow();
     String field = host == null || routes.rewriteHost() ? null : host;
     return new Target("http", origin.host(), origin.port(), path, field);
+  }
+
+  /**
+   * As {@link #parse}, remembered per event loop for targets up to {@value #REMEMBERED_LENGTH}
+   * characters: every hit's target comes back, and java.net.URI was the largest single cost of a hit.
+   */
+  static Target parseRemembered(String requestTarget) {
+    return requestTarget.length() <= REMEMBERED_LENGTH ? PARSED.get(requestTarget) : parse(requestTarget);
   }
 
   static Target parse(String requestTarget) {

@@ -2,7 +2,10 @@ package dev.cachalot.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.cachalot.cache.CacheKey;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,5 +23,26 @@ class TargetTest {
     Target target = Target.parse(uri);
 
     assertThat(target.cacheKey()).isEqualTo(CacheKey.of(target.absoluteUri()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://example.com/", "HTTP://EXAMPLE.COM/Path", "http://[::1]:9000/v6?q", "https://e.com/tls"})
+  void aRememberedTargetIsTheParsedOne(String uri) {
+    Target first = Target.parseRemembered(uri);
+
+    assertThat(first).isEqualTo(Target.parse(uri));
+    assertThat(Target.parseRemembered(new String(uri))).isSameAs(first);
+  }
+
+  @Test
+  void aLongTargetIsParsedEachTimeAndAnInvalidOneIsRefusedEachTime() {
+    String longUri = "http://example.com/" + "a".repeat(600);
+
+    assertThat(Target.parseRemembered(longUri)).isEqualTo(Target.parse(longUri))
+        .isNotSameAs(Target.parseRemembered(longUri));
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> Target.parseRemembered("/origin-form"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute URL");
+    }
   }
 }
