@@ -8,6 +8,10 @@ import dev.cachalot.testing.TestOrigin.Response;
 import dev.cachalot.testing.TestProxy;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -110,6 +115,51 @@ class ClientAbortsTest {
       assertThat(c.write("GET " + origin.url("/after") + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().bodyText())
           .isEqualTo("still fine");
     }
+  }
+
+  /**
+   * A slow client leaves (RST) while the end of its response still waits in the proxy, after the
+   * proxy read the whole response from the origin and stored it: the stored copy stays whole, and
+   * the next client gets every byte of it from the cache.
+   */
+  @Test
+  void aClientLeavingAfterItsResponseWasStoredLeavesTheStoredCopyWhole() throws Exception {
+    int length = 8 << 20;
+    origin.handle("/stored", r -> Response.pattern(length, false).header("Cache-Control", "max-age=600"));
+    String url = origin.url("/stored");
+    HttpClient client = HttpClient.newBuilder().proxy(proxy.selector()).build();
+    try (Socket slow = new Socket()) {
+      slow.setReceiveBufferSize(4096);
+      slow.connect(proxy.address());
+      slow.getOutputStream().write(("GET " + url + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = slow.getInputStream();
+      byte[] buf = new byte[16 * 1024];
+      long read = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!cacheStatus(client, "HEAD", url).contains("hit")) {
+        assertThat(System.nanoTime()).as("stored before the slow client read it all").isLessThan(deadline);
+        read += in.read(buf);
+      }
+      assertThat(read).as("bytes the slow client read before leaving").isLessThan(length);
+      slow.setSoLinger(true, 0);
+    }
+    // The slow client's connection is gone; the HttpClient keeps its own.
+    awaitAtMost(proxy::openClientConnections, 1, "open client connections");
+
+    HttpResponse<byte[]> again = client.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(again.headers().firstValue("Cache-Status").orElse("")).contains("hit");
+    CRC32 crc = new CRC32();
+    crc.update(again.body());
+    assertThat(again.body()).hasSize(length);
+    assertThat(crc.getValue()).isEqualTo(TestOrigin.PatternBody.crc32(length));
+  }
+
+  private static String cacheStatus(HttpClient client, String method, String url) throws Exception {
+    HttpRequest head = HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody())
+        .build();
+    return client.send(head, HttpResponse.BodyHandlers.discarding()).headers().firstValue("Cache-Status").orElse("");
   }
 
   static void awaitAtMost(IntSupplier value, int limit, String what) throws InterruptedException {
