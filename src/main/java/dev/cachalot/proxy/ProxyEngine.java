@@ -43,12 +43,15 @@ final class ProxyEngine {
   static final int MAX_INITIAL_LINE = 8 * 1024;
   static final int MAX_HEADER_SIZE = 64 * 1024;
   /**
-   * Bytes of a response the kernel may hold for a client beyond its window: about 1 ms of sending at
-   * 1 Gbit/s, time enough for the event loop to refill. A 10 MiB memory hit to a loopback client went
-   * from 1.36 to 1.65–1.94 GB/s with 32–128 KiB (bench/RESULTS.md, (c)); 100 KiB hits, pass-through
-   * and tunnels measured the same either way.
+   * Bytes of a response the kernel may hold for a client beyond its window: bounded, so that it does
+   * not copy megabytes ahead of a slow reader, but not below what keeps the send path from being cut
+   * into small writes. Where it sits matters on loopback, where the core of whichever side the kernel
+   * sends from also does the receive work: a 10 MiB memory hit with the server's core the bottleneck
+   * (2026-12-07, wrk on the other core) went 2.5 GB/s at 128 and 256 KiB, 4.4 GB/s at 512 KiB,
+   * 1 MiB, 2 MiB and unbounded; on a machine where wrk's core was the bottleneck (2026-11-25) 128 KiB
+   * had lifted it from 1.36 to 1.65–1.94 GB/s. Tunnels measured the same at 128 KiB and 1 MiB.
    */
-  static final long CLIENT_UNSENT_LIMIT = 128 * 1024;
+  static final long CLIENT_UNSENT_LIMIT = 1024 * 1024;
 
   final ProxyConfig config;
   final Transport transport;

@@ -51,11 +51,9 @@ public enum Transport {
   /**
    * Lets the kernel hold at most {@code bytes} of {@code ch}'s outgoing data that it has not sent yet
    * (TCP_NOTSENT_LOWAT); the rest waits in the channel's outbound queue. What is in flight stays
-   * unlimited, so a long fat link is not slowed. Without it the send buffer autotunes up
-   * to {@code tcp_wmem}'s maximum (4 MiB here) of copies of bytes the proxy already holds, and when
-   * the reader catches up the kernel sends that backlog from the context of the reader's
-   * acknowledgement, which on loopback is the reader's own core. NIO cannot set the option; there the
-   * kernel buffers as it always has.
+   * unlimited, so a long fat link is not slowed. Without it the send buffer autotunes up to
+   * {@code tcp_wmem}'s maximum (4 MiB here) of copies of bytes the proxy already holds. NIO cannot
+   * set the option; there the kernel buffers as it always has.
    */
   public void limitUnsent(Channel ch, long bytes) {
     if (ch instanceof EpollSocketChannel epoll) {
