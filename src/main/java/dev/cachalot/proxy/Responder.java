@@ -40,12 +40,13 @@ final class Responder {
   };
 
   /**
-   * Each stored response's fields as a hit sends them, made once per event loop: copying them is
-   * a list copy that keeps each name's hash, and the encoder copies their bytes as they are, where
-   * building them again from the stored Strings hashed every name and encoded every character.
+   * Each stored response's fields as a hit sends them, made once per event loop: copying them is a
+   * list copy that keeps each name's hash, and the encoder copies their bytes as they are, where
+   * building them again from the stored Strings hashed every name and encoded every character. Kept
+   * by identity: a StoredResponse is immutable, and its equals would compare every field.
    */
   private static final PerThreadMemo<StoredResponse, HttpHeaders> HIT_FIELDS =
-      new PerThreadMemo<>(1024, Responder::hitFields);
+      PerThreadMemo.byIdentity(1024, Responder::hitFields);
 
   private Responder() {}
 

@@ -6,14 +6,33 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
-/** The origin a forwarded request goes to, from its absolute-form target (RFC 9112 §3.2.2). */
-record Target(String scheme, String host, int port, String pathAndQuery, String hostField) {
+/**
+ * The origin a forwarded request goes to, from its absolute-form target (RFC 9112 §3.2.2).
+ * {@code hostHeader}, {@code absoluteUri} and {@code forwardKey} follow from the other components;
+ * they are made once, when the target is, since a remembered target serves every hit on its URI.
+ *
+ * @param hostField the client's Host, kept for the origin (reverse mode), or null
+ * @param hostHeader the Host field value for the origin
+ * @param absoluteUri the URI the cache files this request under
+ * @param forwardKey the cache key of a target without {@code hostField}, or null
+ */
+record Target(String scheme, String host, int port, String pathAndQuery, String hostField, String hostHeader,
+    String absoluteUri, CacheKey forwardKey) {
 
   private static final int REMEMBERED_LENGTH = 512;
-  private static final PerThreadMemo<String, Target> PARSED = new PerThreadMemo<>(1024, Target::parse);
+  private static final PerThreadMemo<String, Target> PARSED = PerThreadMemo.byValue(1024, Target::parse);
 
   Target(String scheme, String host, int port, String pathAndQuery) {
     this(scheme, host, port, pathAndQuery, null);
+  }
+
+  Target(String scheme, String host, int port, String pathAndQuery, String hostField) {
+    this(scheme, host, port, pathAndQuery, hostField, hostHeader(scheme, host, port, hostField));
+  }
+
+  private Target(String scheme, String host, int port, String pathAndQuery, String hostField, String hostHeader) {
+    this(scheme, host, port, pathAndQuery, hostField, hostHeader, scheme + "://" + hostHeader + pathAndQuery,
+        hostField == null ? CacheKey.of(scheme, host, port, pathAndQuery) : null);
   }
 
   /**
@@ -127,16 +146,11 @@ record Target(String scheme, String host, int port, String pathAndQuery, String 
    * @throws IllegalArgumentException when the client's Host does not make a valid URI
    */
   CacheKey cacheKey() {
-    return hostField == null ? CacheKey.of(scheme, host, port, pathAndQuery) : CacheKey.of(absoluteUri());
+    return forwardKey != null ? forwardKey : CacheKey.of(absoluteUri);
   }
 
-  /** The URI the cache files this request under. */
-  String absoluteUri() {
-    return scheme + "://" + hostHeader() + pathAndQuery;
-  }
-
-  /** The Host field value for the origin: the authority, with the port only when it is not the default. */
-  String hostHeader() {
+  /** The authority, with the port only when it is not the default; or the client's Host when kept. */
+  private static String hostHeader(String scheme, String host, int port, String hostField) {
     if (hostField != null) {
       return hostField;
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class PerThreadMemoTest {
 
   private final List<String> computed = new ArrayList<>();
-  private final PerThreadMemo<String, String> memo = new PerThreadMemo<>(4, key -> {
+  private final PerThreadMemo<String, String> memo = PerThreadMemo.byValue(4, key -> {
     synchronized (computed) {
       computed.add(key);
     }
@@ -65,8 +65,24 @@ class PerThreadMemoTest {
   }
 
   @Test
+  void byIdentityAnEqualKeyThatIsAnotherObjectIsComputedAgain() {
+    List<List<String>> seen = new ArrayList<>();
+    PerThreadMemo<List<String>, Integer> sizes = PerThreadMemo.byIdentity(4, key -> {
+      seen.add(key);
+      return key.size();
+    });
+    List<String> key = List.of("a");
+
+    sizes.get(key);
+    sizes.get(key);
+    sizes.get(new ArrayList<>(key));
+
+    assertThat(seen).hasSize(2);
+  }
+
+  @Test
   void slotsMustBeAPowerOfTwo() {
-    assertThatThrownBy(() -> new PerThreadMemo<String, String>(3, k -> k))
+    assertThatThrownBy(() -> PerThreadMemo.<String, String>byValue(3, k -> k))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 3");
   }
 }
