@@ -15,18 +15,21 @@ import ch.qos.logback.core.rolling.TimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.LoggerFactory;
@@ -37,12 +40,15 @@ import org.slf4j.LoggerFactory;
  * combined format. Every finished request passes here, so this is also where the
  * {@link ProxyListener} hears of it.
  *
- * <p>An event loop only formats its line and queues it; a writer thread hands what has queued to
- * Logback every {@value #FLUSH_MILLIS} ms, {@value #CHUNK_LINES} lines to an event, as nginx's
- * {@code access_log buffer= flush=} does. Logging each line through Logback's AsyncAppender cost a
- * third of the hit throughput on one core: a queue hand-off that woke the writer, an event object
- * and a write(2) per request. When the disk cannot keep up, lines beyond {@value #PENDING_LIMIT}
- * are dropped and counted rather than held in memory or allowed to stall an event loop.
+ * <p>An event loop only formats its line and adds it to its batch, which it queues for the writer
+ * once its current round of I/O is over (or at {@value #BATCH_LINES} lines); a writer thread hands
+ * what has queued to Logback every {@value #FLUSH_MILLIS} ms, about {@value #CHUNK_CHARS}
+ * characters to an event, as nginx's {@code access_log buffer= flush=} does. Logging each line
+ * through Logback's AsyncAppender cost a third of the hit throughput on one core: a queue hand-off
+ * that woke the writer, an event object and a write(2) per request; queueing each line on its own
+ * still took the queue's lock twice per request. When the disk cannot keep up, lines beyond
+ * {@value #PENDING_LIMIT} are dropped and counted rather than held in memory or allowed to stall an
+ * event loop.
  */
 final class AccessLog implements AutoCloseable {
 
@@ -51,8 +57,10 @@ final class AccessLog implements AutoCloseable {
   /** How long a line may wait before it reaches the log's sink. */
   static final long FLUSH_MILLIS = 100;
   static final int PENDING_LIMIT = 1 << 16;
-  /** How many lines the writer hands on at once before it lets other threads run. */
-  static final int CHUNK_LINES = 256;
+  /** An event loop queues its batch once it holds this many lines, even in the middle of a round. */
+  static final int BATCH_LINES = 64;
+  /** About how much text the writer hands on at once before it lets other threads run. */
+  static final int CHUNK_CHARS = 1 << 15;
 
   private static final DateTimeFormatter COMBINED_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneId.systemDefault());
@@ -61,14 +69,23 @@ final class AccessLog implements AutoCloseable {
   private final OutputStreamAppender<ILoggingEvent> sink;
   private final ProxyListener listener;
   private final AccessLogFormat format;
-  private final BlockingQueue<String> pending;
+  private final Queue<Batch> pending = new ConcurrentLinkedQueue<>();
+  /** Lines in {@link #pending}: the writer's backlog, bounded by {@code pendingLimit}. */
+  private final AtomicInteger pendingLines = new AtomicInteger();
+  private final int pendingLimit;
+  private final FastThreadLocal<Batch> batches = new FastThreadLocal<>() {
+    @Override
+    protected Batch initialValue() {
+      return new Batch();
+    }
+  };
   private final LongAdder dropped = new LongAdder();
   private final Thread writer;
   private volatile boolean closed;
 
   private AccessLog(Logger logger, OutputStreamAppender<ILoggingEvent> sink, ProxyListener listener,
       AccessLogFormat format, int pendingLimit) {
-    this.pending = new ArrayBlockingQueue<>(pendingLimit);
+    this.pendingLimit = pendingLimit;
     this.logger = logger;
     this.sink = sink;
     this.listener = listener;
@@ -119,25 +136,25 @@ final class AccessLog implements AutoCloseable {
   }
 
   private void writeUntilClosed() {
-    List<String> chunk = new ArrayList<>(CHUNK_LINES);
-    StringBuilder text = new StringBuilder(CHUNK_LINES * 160);
+    StringBuilder text = new StringBuilder(CHUNK_CHARS + BATCH_LINES * 160);
     boolean last = false;
     while (!last) {
       last = closed;
       if (!last) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS));
       }
-      while (pending.drainTo(chunk, CHUNK_LINES) > 0) {
-        for (String line : chunk) {
-          text.append(line).append('\n');
+      Batch next;
+      while ((next = pending.poll()) != null) {
+        pendingLines.addAndGet(-next.count);
+        text.append(next.lines);
+        if (text.length() >= CHUNK_CHARS || pending.isEmpty()) {
+          logger.info(text.toString());
+          text.setLength(0);
+          // A busy proxy queues thousands of lines in FLUSH_MILLIS. Written in one go they took this
+          // thread 0.5-2 ms, and an event loop sharing its core waited that long for every request
+          // in flight; a yield between chunks gives the loop the core back.
+          Thread.yield();
         }
-        chunk.clear();
-        logger.info(text.toString());
-        text.setLength(0);
-        // A busy proxy queues thousands of lines in FLUSH_MILLIS. Written in one go they took this
-        // thread 0.5-2 ms, and an event loop sharing its core waited that long for every request in
-        // flight; a yield between chunks gives the loop the core back.
-        Thread.yield();
       }
       long lost = dropped.sumThenReset();
       if (lost > 0) {
@@ -147,8 +164,51 @@ final class AccessLog implements AutoCloseable {
   }
 
   private void enqueue(String line) {
-    if (!pending.offer(line)) {
-      dropped.increment();
+    EventExecutor loop = ThreadExecutorMap.currentExecutor();
+    if (loop == null) {
+      queue(new Batch().add(line));
+      return;
+    }
+    Batch batch = batches.get();
+    if (batch.add(line).count >= BATCH_LINES) {
+      batches.remove();
+      queue(batch);
+    } else if (batch.count == 1) {
+      try {
+        loop.execute(this::queueBatchOfThisLoop);
+      } catch (RejectedExecutionException shuttingDown) {
+        queueBatchOfThisLoop();
+      }
+    }
+  }
+
+  /** Runs on the event loop after the round of I/O whose requests filled its batch. */
+  private void queueBatchOfThisLoop() {
+    Batch batch = batches.get();
+    batches.remove();
+    if (batch.count > 0) {
+      queue(batch);
+    }
+  }
+
+  private void queue(Batch batch) {
+    if (pendingLines.addAndGet(batch.count) > pendingLimit) {
+      pendingLines.addAndGet(-batch.count);
+      dropped.add(batch.count);
+      return;
+    }
+    pending.add(batch);
+  }
+
+  /** Lines one event loop logged since its batch was last queued, each ending in a newline. */
+  private static final class Batch {
+    final StringBuilder lines = new StringBuilder(160);
+    int count;
+
+    Batch add(String line) {
+      lines.append(line).append('\n');
+      count++;
+      return this;
     }
   }
 

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.netty.channel.DefaultEventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,33 @@ class AccessLogTest {
     assertThat(lines).hasSize(5_000);
     assertThat(lines.get(0)).contains("/line/0 ");
     assertThat(lines.get(4_999)).contains("/line/4999 ");
+  }
+
+  @Test
+  void linesLoggedOnAnEventLoopReachTheFileInOrder() throws Exception {
+    Path file = dir.resolve("access.log");
+    AccessLog log = AccessLog.open(Optional.of(file), Observability.DEFAULT);
+    DefaultEventLoopGroup loops = new DefaultEventLoopGroup(1);
+    try {
+      for (int round = 0; round < 10; round++) {
+        int first = round * 100;
+        // Each task is one round of the loop's work: 100 lines, more than one batch.
+        loops.submit(() -> {
+          for (int i = first; i < first + 100; i++) {
+            record(log, i);
+          }
+        }).sync();
+      }
+      loops.submit(() -> { }).sync();
+    } finally {
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+      log.close();
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(1_000);
+    for (int i = 0; i < lines.size(); i++) {
+      assertThat(lines.get(i)).contains("/line/" + i + " ");
+    }
   }
 
   @Test
