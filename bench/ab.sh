@@ -19,18 +19,9 @@ T=$(mktemp -d /tmp/cachalot-ab.XXXXXX); chmod 755 "$T"
 proxy=""; origin=""
 stop_proxy() { [ -n "$proxy" ] && kill "$proxy" 2>/dev/null && wait "$proxy" 2>/dev/null; proxy=""; }
 trap 'stop_proxy; [ -n "$origin" ] && kill "$origin" 2>/dev/null; sleep 1; rm -rf "$T"' EXIT
-mkdir -p "$T/www/nostore" "$T/ngx"; chmod 777 "$T/ngx"
-head -c 1024 /dev/urandom >"$T/www/1k"; head -c 102400 /dev/urandom >"$T/www/100k"
-head -c 10485760 /dev/urandom >"$T/www/10m"; cp "$T/www/1k" "$T/www/nostore/1k"; chmod -R a+rX "$T/www"
-cat >"$T/origin.conf" <<CONF
-worker_processes 1; daemon off; pid $T/ngx/pid; error_log $T/ngx/error.log warn;
-events { worker_connections 4096; }
-http { access_log off; client_body_temp_path $T/ngx/cb; proxy_temp_path $T/ngx/p; fastcgi_temp_path $T/ngx/f;
-  uwsgi_temp_path $T/ngx/u; scgi_temp_path $T/ngx/s; keepalive_requests 100000000; default_type application/octet-stream;
-  server { listen 127.0.0.1:$ORIGIN_PORT; root $T/www;
-    location / { add_header Cache-Control "max-age=3600"; }
-    location /nostore/ { add_header Cache-Control "no-store"; } } }
-CONF
+# shellcheck source=bench/origin.sh
+source "$HERE/origin.sh"
+write_origin "$T" "$ORIGIN_PORT"
 taskset -c "$SERVER_CPU" nginx -e "$T/ngx/error.log" -p "$T/ngx" -c "$T/origin.conf" & origin=$!
 load() { BENCH_PATH="http://127.0.0.1:$ORIGIN_PORT$OBJ" BENCH_HOST="127.0.0.1:$ORIGIN_PORT" taskset -c "$CLIENT_CPU" \
   wrk -t1 -c"$CONNS" -d"$1s" --timeout 10s -s "$HERE/wrk.lua" "http://127.0.0.1:$PROXY_PORT/"; }

@@ -14,18 +14,9 @@ JAR=${JAR:-$REPO/target/cachalot.jar}
 T=$(mktemp -d /tmp/cachalot-prof.XXXXXX); chmod 755 "$T"
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 1; rm -rf "$T"' EXIT
-mkdir -p "$T/www/nostore" "$T/ngx"; chmod 777 "$T/ngx"
-head -c 1024 /dev/urandom >"$T/www/1k"; head -c 102400 /dev/urandom >"$T/www/100k"
-head -c 10485760 /dev/urandom >"$T/www/10m"; cp "$T/www/1k" "$T/www/nostore/1k"; chmod -R a+rX "$T/www"
-cat >"$T/origin.conf" <<CONF
-worker_processes 1; daemon off; pid $T/ngx/pid; error_log $T/ngx/error.log warn;
-events { worker_connections 4096; }
-http { access_log off; client_body_temp_path $T/ngx/cb; proxy_temp_path $T/ngx/p; fastcgi_temp_path $T/ngx/f;
-  uwsgi_temp_path $T/ngx/u; scgi_temp_path $T/ngx/s; keepalive_requests 100000000; default_type application/octet-stream;
-  server { listen 127.0.0.1:$ORIGIN_PORT; root $T/www;
-    location / { add_header Cache-Control "max-age=3600"; }
-    location /nostore/ { add_header Cache-Control "no-store"; } } }
-CONF
+# shellcheck source=bench/origin.sh
+source "$HERE/origin.sh"
+write_origin "$T" "$ORIGIN_PORT"
 taskset -c "$SERVER_CPU" nginx -e "$T/ngx/error.log" -p "$T/ngx" -c "$T/origin.conf" & pids+=($!)
 taskset -c "$SERVER_CPU" java -XX:FlightRecorderOptions=stackdepth=512 -XX:StartFlightRecording=filename="$T/rec.jfr",settings=profile,delay="${WARMUP}s" \
   -jar "$JAR" proxy --listen "127.0.0.1:$PROXY_PORT" --cache-dir "$T/cache" --access-log "$T/access.log" >"$T/proxy.out" 2>&1 & pids+=($!)

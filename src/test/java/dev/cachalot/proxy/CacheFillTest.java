@@ -11,8 +11,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CacheFillTest {
@@ -22,55 +20,50 @@ class CacheFillTest {
       new ResponseHead(200, "OK", Headers.of("Cache-Control", "max-age=60")), Headers.EMPTY,
       Instant.EPOCH, Instant.EPOCH);
 
+  private final CacheFill fill = new CacheFill(KEY);
+
   @Test
   void aWithdrawalAfterTheFillWasStoredLeavesTheStoredBodyIntact() {
-    CacheFill fill = new CacheFill(KEY);
-    fill.head(META);
-    fill.chunk(bytes("hello "));
-    fill.chunk(bytes("world"));
-    ByteBuf body = copyOf(fill.chunks());
-    CachedResponse stored = new CachedResponse(KEY, "", META, body.asReadOnly());
-    fill.complete(stored);
+    CachedResponse stored = storeFill("hello ", "world");
 
-    // The leader's client went away while the last bytes were still being written to it.
+    // The leader's exchange gave up after its response was stored (a malformed request body).
     fill.notShared();
 
-    assertThat(body.refCnt()).isEqualTo(1);
+    assertThat(stored.body().refCnt()).isEqualTo(1);
     assertThat(stored.body().toString(StandardCharsets.US_ASCII)).isEqualTo("hello world");
-    body.release();
+    stored.body().release();
   }
 
   @Test
   void aFollowerJoiningAfterTheFillWasStoredReplaysTheStoredBody() {
-    CacheFill fill = new CacheFill(KEY);
-    fill.head(META);
-    fill.chunk(bytes("hello "));
-    fill.chunk(bytes("world"));
-    ByteBuf body = copyOf(fill.chunks());
-    CachedResponse stored = new CachedResponse(KEY, "", META, body.asReadOnly());
-    fill.complete(stored);
+    CachedResponse stored = storeFill("hello ", "world");
     Recorder late = new Recorder();
 
     assertThat(fill.follow(late)).isTrue();
 
     assertThat(late.received).isEqualTo("hello world");
     assertThat(late.completed).isSameAs(stored);
-    assertThat(body.refCnt()).isEqualTo(1);
-    body.release();
+    assertThat(stored.body().refCnt()).isEqualTo(1);
+    stored.body().release();
   }
 
-  /** What StoringObserver does on completion: one buffer with the chunks' bytes, the chunks released. */
-  private static ByteBuf copyOf(List<ByteBuf> chunks) {
+  /**
+   * Fills with these chunks and completes as StoringObserver does: one buffer with the chunks' bytes,
+   * the chunks released.
+   */
+  private CachedResponse storeFill(String... chunks) {
+    fill.head(META);
+    for (String chunk : chunks) {
+      fill.chunk(ByteBufAllocator.DEFAULT.directBuffer().writeBytes(chunk.getBytes(StandardCharsets.US_ASCII)));
+    }
     ByteBuf body = ByteBufAllocator.DEFAULT.directBuffer();
-    for (ByteBuf chunk : chunks) {
+    for (ByteBuf chunk : fill.chunks()) {
       body.writeBytes(chunk, chunk.readerIndex(), chunk.readableBytes());
       chunk.release();
     }
-    return body;
-  }
-
-  private static ByteBuf bytes(String text) {
-    return ByteBufAllocator.DEFAULT.directBuffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    CachedResponse stored = new CachedResponse(KEY, "", META, body.asReadOnly());
+    fill.complete(stored);
+    return stored;
   }
 
   private static final class Recorder implements CacheFill.Follower {
