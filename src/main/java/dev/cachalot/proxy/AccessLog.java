@@ -79,6 +79,8 @@ final class AccessLog implements AutoCloseable {
       return new Batch();
     }
   };
+  /** Queues the calling loop's batch; one instance, not a new method reference per round. */
+  private final Runnable queueBatchOfThisLoop = this::queueBatchOfThisLoop;
   private final LongAdder dropped = new LongAdder();
   private final Thread writer;
   private volatile boolean closed;
@@ -175,7 +177,7 @@ final class AccessLog implements AutoCloseable {
       queue(batch);
     } else if (batch.count == 1) {
       try {
-        loop.execute(this::queueBatchOfThisLoop);
+        loop.execute(queueBatchOfThisLoop);
       } catch (RejectedExecutionException shuttingDown) {
         queueBatchOfThisLoop();
       }

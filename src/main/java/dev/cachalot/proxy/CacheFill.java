@@ -96,7 +96,7 @@ final class CacheFill {
 
   /**
    * The fill is stored as {@code response}, whose body holds the chunks' bytes (the chunks were
-   * handed over to it): a follower that joins from now on replays that body.
+   * handed over to it, or released): a follower that joins from now on replays that body.
    */
   synchronized void complete(CachedResponse response) {
     state = State.COMPLETE;
